@@ -1,0 +1,1 @@
+"""Prefect orchestration for newsmon: the only package that imports prefect."""

@@ -1,0 +1,148 @@
+"""Backfills that do not poll: JSON-lines imports and re-extraction from stored raw HTML."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from . import store
+from .clean import extract_article
+from .diff import diff_texts
+from .errors import ExtractError, NewsmonError, ParseError
+from .models import Article, PageOutcome, Target
+from .settings import Settings, url_problem
+from .text import normalise_text
+from .urls import canonical_url
+
+IMPORT_SOURCE = "import"
+
+
+def import_jsonl(
+    db: sqlite_utils.Database, paths: Iterable[str | Path], *, default_source: str | None = None
+) -> dict[str, int]:
+    """Import articles given as JSON lines; one bad line is reported and skipped."""
+    from .pipeline import store_outcome
+
+    settings = Settings()
+    totals = {"lines": 0, "new_version": 0, "unchanged": 0, "bad_lines": 0}
+    for path in paths:
+        try:
+            handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise NewsmonError(f"{path}: cannot read: {exc.strerror}") from exc
+        with handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                totals["lines"] += 1
+                try:
+                    outcome = _outcome_from_line(line, default_source)
+                except ParseError as exc:
+                    totals["bad_lines"] += 1
+                    print(f"newsmon: {path}:{number}: skipped: {exc}", flush=True)
+                    continue
+                result = store_outcome(db, settings, outcome, None)
+                totals[result] = totals.get(result, 0) + 1
+                db.execute(
+                    "UPDATE articles SET status = 'imported', next_check_at = NULL, "
+                    "published = COALESCE(published, ?) WHERE url = ?",
+                    [store.iso(outcome.target.published_hint), outcome.target.url],
+                )
+    return totals
+
+
+def _outcome_from_line(line: str, default_source: str | None) -> PageOutcome:
+    try:
+        record: Any = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ParseError("line", "bad_json", str(exc)) from exc
+    if not isinstance(record, dict):
+        raise ParseError("line", "bad_record", "each line must be a JSON object")
+    for key in ("url", "text"):
+        if not isinstance(record.get(key), str) or not record[key].strip():
+            raise ParseError("line", "missing_field", f"{key!r} is required and must be text")
+    problem = url_problem(record["url"])
+    if problem:
+        raise ParseError(record["url"], "bad_url", problem)
+    published = _when(record.get("published"))
+    source = str(record.get("source") or default_source or IMPORT_SOURCE)
+    url = canonical_url(record["url"])
+    target = Target(
+        url=url, source_id=source, published_hint=published, lang_hint=record.get("lang")
+    )
+    article = Article(
+        url=url,
+        title=record.get("title"),
+        text=record["text"],
+        published=published.isoformat() if published else None,
+        lang=record.get("lang"),
+        sitename=source,
+    )
+    return PageOutcome(target, published or datetime.now(UTC), "ok", article=article)
+
+
+def _when(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def reprocess(db: sqlite_utils.Database, settings: Settings) -> dict[str, int]:
+    """Re-extract every version that has raw HTML; update text, fingerprints and diffs."""
+    totals = {"versions": 0, "changed": 0, "failed": 0, "no_raw": 0}
+    article_ids = [r[0] for r in db.execute("SELECT DISTINCT article_id FROM versions")]
+    for article_id in article_ids:
+        with store.write_transaction(db):
+            previous: dict[str, Any] | None = None
+            for version in store.versions(db, article_id):
+                totals["versions"] += 1
+                raw = store.load_page(db, version["page_hash"]) if version["page_hash"] else None
+                if raw is None:
+                    totals["no_raw"] += 1
+                else:
+                    try:
+                        article = extract_article(raw, version["url"], min_chars=0)
+                    except ExtractError:
+                        article = None
+                    if article is None:
+                        totals["failed"] += 1
+                    elif article.text != version["text"] or article.title != version["title"]:
+                        totals["changed"] += 1
+                        version.update(title=article.title, text=article.text)
+                        db.execute(
+                            "UPDATE versions SET title = ?, text = ?, fingerprint = ? WHERE id = ?",
+                            [
+                                article.title,
+                                article.text,
+                                store.fingerprint(article.title, normalise_text(article.text)),
+                                version["id"],
+                            ],
+                        )
+                if previous is not None:
+                    change = diff_texts(
+                        previous["text"], version["text"], previous["title"], version["title"]
+                    )
+                    db.execute(
+                        """INSERT INTO diffs (article_id, from_version, to_version, summary, ops)
+                           VALUES (?, ?, ?, ?, ?) ON CONFLICT(to_version) DO UPDATE SET
+                           from_version = excluded.from_version, summary = excluded.summary,
+                           ops = excluded.ops""",
+                        [
+                            article_id,
+                            previous["id"],
+                            version["id"],
+                            change.summary(),
+                            json.dumps(change.to_dict()),
+                        ],
+                    )
+                previous = version
+    return totals

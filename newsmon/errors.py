@@ -1,0 +1,83 @@
+"""The one exception tree of newsmon.
+
+Foreign errors (httpx, lxml, sqlite3, tomllib) are translated once, at the module that
+talks to them, with the original kept as ``__cause__``::
+
+    NewsmonError
+    ├── ConfigError          a settings/sources file is wrong (names file and key)
+    ├── FetchError           one URL could not be fetched (carries a reason code)
+    │   └── BlockedError     the destination or scheme is refused before connecting
+    ├── ParseError           a feed, sitemap or page could not be parsed
+    ├── ExtractError         the cleaner failed or timed out on a page
+    └── StoreError           the database refused an operation
+"""
+
+from __future__ import annotations
+
+
+class NewsmonError(Exception):
+    """Base of every error newsmon raises on purpose."""
+
+
+class ConfigError(NewsmonError):
+    """A configuration file is invalid; names the file and the key."""
+
+    def __init__(self, path: str, key: str | None, message: str) -> None:
+        self.path = str(path)
+        self.key = key
+        self.message = message
+        where = f"{self.path}: {key}" if key else self.path
+        super().__init__(f"{where}: {message}")
+
+
+class FetchError(NewsmonError):
+    """Fetching one URL failed; ``reason`` is a stable code stored in the fetch log.
+
+    Reason codes: blocked, robots, timeout, connect, tls, too_large, http_status,
+    not_html, redirects, decode, protocol.
+    """
+
+    retryable_reasons = frozenset({"timeout", "connect", "http_status", "protocol"})
+
+    def __init__(self, url: str, reason: str, detail: str = "", status: int | None = None) -> None:
+        self.url = url
+        self.reason = reason
+        self.detail = detail
+        self.status = status
+        text = f"{reason}: {url}"
+        if status is not None:
+            text += f" (HTTP {status})"
+        if detail:
+            text += f": {detail}"
+        super().__init__(text)
+
+
+class BlockedError(FetchError):
+    """The URL is refused before any connection (scheme, address, robots)."""
+
+    def __init__(self, url: str, detail: str, reason: str = "blocked") -> None:
+        super().__init__(url, reason, detail)
+
+
+class ParseError(NewsmonError):
+    """A feed, sitemap or page could not be parsed."""
+
+    def __init__(self, where: str, reason: str, detail: str = "") -> None:
+        self.where = where
+        self.reason = reason
+        self.detail = detail
+        super().__init__(f"{reason}: {where}" + (f": {detail}" if detail else ""))
+
+
+class ExtractError(NewsmonError):
+    """The HTML cleaner failed or ran out of time on a page."""
+
+    def __init__(self, url: str, reason: str, detail: str = "") -> None:
+        self.url = url
+        self.reason = reason
+        self.detail = detail
+        super().__init__(f"{reason}: {url}" + (f": {detail}" if detail else ""))
+
+
+class StoreError(NewsmonError):
+    """The store refused an operation (schema too new, locked beyond the timeout...)."""
