@@ -12,16 +12,20 @@ import concurrent.futures
 import multiprocessing
 import os
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 
 import trafilatura
+import trafilatura.settings
 
 from .errors import ExtractError
 from .models import Article
 
 # trafilatura refuses to parse beyond this tree size and returns None instead of hanging.
 MAX_TREE_SIZE = 200_000
+_CONFIG = trafilatura.settings.use_config()
+_CONFIG.set("DEFAULT", "MAX_TREE_SIZE", str(MAX_TREE_SIZE))
+
 # Worker address-space cap: a pathological page fails with MemoryError, not an OOM kill.
 WORKER_MEMORY_BYTES = 2 * 1024**3
 
@@ -42,7 +46,7 @@ def extract_article(
             include_comments=False,
             include_tables=True,
             deduplicate=False,  # stateful across calls in one process: results would vary
-            max_tree_size=MAX_TREE_SIZE,
+            config=_CONFIG,
         )
     except (ValueError, TypeError, RecursionError, MemoryError) as exc:
         raise ExtractError(url or "", "extract_failed", f"{type(exc).__name__}: {exc}") from exc
@@ -126,8 +130,18 @@ def _extract_in_worker(
 class CleanPool:
     """A process pool that cleans pages with per-page time bounds; workers=0 runs in-process."""
 
-    def __init__(self, workers: int = 2, timeout_s: float = 20.0, min_chars: int = 200) -> None:
+    def __init__(
+        self,
+        workers: int = 2,
+        timeout_s: float = 20.0,
+        min_chars: int = 200,
+        *,
+        worker: Callable[..., tuple[str, dict | None, str]] | None = None,
+        hard_margin_s: float = 5.0,
+    ) -> None:
+        self.hard_margin_s = hard_margin_s
         self.workers = workers
+        self.worker = worker or _extract_in_worker
         self.timeout_s = timeout_s
         self.min_chars = min_chars
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
@@ -179,7 +193,7 @@ class CleanPool:
             futures = {
                 index: loop.run_in_executor(
                     executor,
-                    _extract_in_worker,
+                    self.worker,
                     pages[index][0],
                     pages[index][1],
                     self.min_chars,
@@ -187,11 +201,19 @@ class CleanPool:
                 )
                 for index in pending
             }
-            # Soft timers bound each page; this hard deadline only catches C code that
-            # never returns to the interpreter.
-            rounds = -(-len(futures) // max(1, self.workers))
-            budget = (self.timeout_s + 5.0) * rounds + 5.0
-            done, not_done = await asyncio.wait(futures.values(), timeout=budget)
+            # Soft timers bound each page, so a pool that completes nothing for longer than
+            # one page's budget has a worker stuck in C code: kill it, keep the rest.
+            remaining: set[asyncio.Future] = set(futures.values())
+            while remaining:
+                finished, remaining = await asyncio.wait(
+                    remaining,
+                    timeout=self.timeout_s + self.hard_margin_s,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                if not finished:
+                    break
+            done = {f for f in futures.values() if f.done()}
+            not_done = remaining
             retry: list[int] = []
             broken = False
             for index, future in futures.items():

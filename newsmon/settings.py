@@ -44,7 +44,7 @@ class StoreSettings:
 
 @dataclass
 class FetchSettings:
-    user_agent: str = "newsmon/0.1 (+https://github.com/newsmon/newsmon; news monitoring bot)"
+    user_agent: str = "newsmon/0.1 (news monitoring bot; operators: put a contact URL here)"
     timeout_s: float = 30.0  # total deadline per fetch, connect to last byte
     connect_timeout_s: float = 10.0
     max_bytes: int = 10_000_000  # after decompression

@@ -1,0 +1,45 @@
+"""Docs the code checks: every CLI command and every settings key is in the README."""
+
+import argparse
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from newsmon.cli import build_parser
+from newsmon.settings import SECTIONS, Source
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+
+
+def commands() -> list[str]:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return sorted(sub.choices)
+
+
+def settings_keys() -> list[str]:
+    return [f"{name}.{f.name}" for name, cls in SECTIONS.items() for f in dataclasses.fields(cls)]
+
+
+@pytest.mark.parametrize("command", commands())
+def test_every_command_is_documented(command):
+    assert f"`newsmon {command}" in README
+
+
+@pytest.mark.parametrize("key", settings_keys())
+def test_every_setting_is_documented(key):
+    assert f"`{key}`" in README
+
+
+@pytest.mark.parametrize("key", [f.name for f in dataclasses.fields(Source)])
+def test_every_source_key_is_documented(key):
+    assert key in README.split("### sources.toml", 1)[1]
+
+
+def test_quick_start_is_two_commands():
+    quick = README.split("## Quick start", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    assert [line.split("#")[0].strip() for line in quick.strip().splitlines()] == [
+        "make demo",
+        "make test",
+    ]
