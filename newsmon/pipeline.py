@@ -36,9 +36,8 @@ FEED_ACCEPT = (
 )
 SITEMAP_ACCEPT = "application/xml, text/xml;q=0.9, */*;q=0.5"
 HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml", "")
-# Statuses whose articles are fetched again when due.
-ACTIVE_STATUSES = ("new", "active", "not_article", "failing", "gone")
 MAX_FETCH_FAILURES = 5
+GONE_RECHECK = timedelta(days=1)
 
 
 def utcnow() -> datetime:
@@ -120,8 +119,13 @@ async def discover_source(
     now: datetime,
     since: datetime | None = None,
     until: datetime | None = None,
+    known_sitemaps: Sequence[str] = (),
 ) -> Discovery:
-    """Poll a source's feeds and sitemaps; return the article URLs found and per-URL status."""
+    """Poll a source's feeds and sitemaps; return the article URLs found and per-URL status.
+
+    ``known_sitemaps`` are child sitemaps seen before: an index answering 304 still has
+    children that change (a news sitemap changes while its index does not).
+    """
     result = Discovery(source_id=source.id)
     max_items = source.max_items or settings.discover.max_items_per_feed
     oldest = since or (now - timedelta(seconds=parse_duration(settings.discover.max_item_age)))
@@ -172,6 +176,8 @@ async def discover_source(
                     poll.detail = (poll.detail + " sitemap depth cap reached").strip()
             except ParseError as exc:
                 poll.outcome, poll.detail = exc.reason, exc.detail
+        elif poll.outcome == "not_modified" and depth < settings.discover.max_sitemap_depth:
+            queue.extend((child, depth + 1) for child in known_sitemaps if child not in seen)
         result.polls.append(poll)
     ranked = sorted(
         found.values(),
@@ -245,17 +251,23 @@ def record_discovery(
         db.close()
 
 
-def validators_for(settings: Settings, db_path: str, source: Source) -> dict[str, Any]:
+def feed_state(
+    settings: Settings, db_path: str, source: Source
+) -> tuple[dict[str, tuple[str | None, str | None]], list[str]]:
+    """Return a source's stored validators by URL and its child sitemaps seen before."""
     db = open_store(settings, db_path)
     try:
-        return {
-            row[0]: (row[1], row[2])
-            for row in db.execute(
-                "SELECT url, etag, last_modified FROM feeds WHERE source_id = ?", [source.id]
+        rows = list(
+            db.execute(
+                "SELECT url, etag, last_modified, kind FROM feeds WHERE source_id = ? ORDER BY url",
+                [source.id],
             )
-        }
+        )
     finally:
         db.close()
+    validators = {row[0]: (row[1], row[2]) for row in rows}
+    children = [row[0] for row in rows if row[3] == "sitemap" and row[0] not in source.sitemaps]
+    return validators, children
 
 
 def due_targets(
@@ -277,10 +289,13 @@ def due_targets(
 
 
 async def fetch_and_clean(
-    fetcher: Fetcher, pool: CleanPool, targets: Sequence[Target]
+    fetcher: Fetcher, pool: CleanPool, targets: Sequence[Target], *, now: datetime | None = None
 ) -> list[PageOutcome]:
-    """Fetch a batch of targets concurrently (politeness is the fetcher's), then clean them."""
-    outcomes = list(await asyncio.gather(*(fetch_target(fetcher, t) for t in targets)))
+    """Fetch a batch of targets concurrently (politeness is the fetcher's), then clean them.
+
+    ``now`` pins the recorded fetch time (replays, tests); by default each fetch's own time.
+    """
+    outcomes = list(await asyncio.gather(*(fetch_target(fetcher, t, now=now) for t in targets)))
     fetched = [o for o in outcomes if o.outcome == "fetched"]
     cleaned = await pool.clean_many(
         [(o.content or b"", o.final_url or o.target.url) for o in fetched]
@@ -290,9 +305,11 @@ async def fetch_and_clean(
     return outcomes
 
 
-async def fetch_target(fetcher: Fetcher, target: Target) -> PageOutcome:
+async def fetch_target(
+    fetcher: Fetcher, target: Target, *, now: datetime | None = None
+) -> PageOutcome:
     """Fetch one article URL (conditionally when validators are known)."""
-    started = utcnow()
+    started = now or utcnow()
     try:
         response = await fetcher.fetch(
             target.url, etag=target.etag, last_modified=target.last_modified
@@ -391,12 +408,9 @@ def store_outcome(
             if outcome.outcome == "http_status" and outcome.status in (404, 410):
                 result = "gone"
                 keep_checking = failures < settings.ingest.gone_after_failures
-                updates.update(
-                    status="gone",
-                    next_check_at=store.iso(retry_after_failure(now, failures))
-                    if keep_checking
-                    else None,
-                )
+                # Removed pages rarely return: look again a day later, a few times.
+                recheck = store.iso(now + GONE_RECHECK) if keep_checking else None
+                updates.update(status="gone", next_check_at=recheck)
             elif outcome.outcome == "not_html":
                 result = "failed"
                 updates.update(status="not_article", next_check_at=None)
@@ -548,20 +562,23 @@ async def run_tick(
         until=until,
     )
     report = TickReport(run_id=plan.run_id, sources_polled=len(plan.sources))
+    pinned_now = now  # only a caller-given clock is pinned; real runs timestamp each fetch
     try:
         async with Fetcher(settings.fetch) as fetcher:
+            states = [feed_state(settings, path, source) for source in plan.sources]
             discoveries = await asyncio.gather(
                 *(
                     steps.discover(
                         fetcher,
                         settings,
                         source,
-                        validators_for(settings, path, source),
+                        validators,
                         now=plan.now,
                         since=since,
                         until=until,
+                        known_sitemaps=children,
                     )
-                    for source in plan.sources
+                    for source, (validators, children) in zip(plan.sources, states, strict=True)
                 )
             )
             for discovery in discoveries:
@@ -594,7 +611,7 @@ async def run_tick(
                 done = 0
                 for start in range(0, total, settings.ingest.batch_size):
                     batch = targets[start : start + settings.ingest.batch_size]
-                    outcomes = await steps.fetch_clean(fetcher, pool, batch)
+                    outcomes = await steps.fetch_clean(fetcher, pool, batch, now=pinned_now)
                     counts = steps.store(settings, path, outcomes, plan.run_id)
                     _tally(report, outcomes, counts)
                     done += len(batch)

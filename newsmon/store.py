@@ -359,7 +359,7 @@ def due_targets(
     force: bool = False,
 ) -> list[Target]:
     """Articles to fetch now: new URLs first, then rechecks whose time has come."""
-    where = ["status IN ('new', 'active', 'failing')"]
+    where = ["status IN ('new', 'active', 'failing', 'gone', 'not_article')"]
     params: list[Any] = []
     if not force:
         where.append("next_check_at IS NOT NULL AND next_check_at <= ?")

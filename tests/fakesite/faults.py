@@ -1,0 +1,387 @@
+"""The fault outlet (127.0.0.9): one path per way a web server can misbehave.
+
+The menu is documented in the package docstring (tests/fakesite/__init__.py). Every streaming
+or hanging answer stops after at most MAX_STREAM_S seconds, when the client disconnects, or
+when the site stops; large bodies are built once, lazily, and cached.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import threading
+import zlib
+from collections.abc import Callable
+from email.utils import formatdate
+from html import escape
+from urllib.parse import parse_qs
+
+from .responder import MAX_STREAM_S, Responder
+from .stories import V0
+
+HTML = "text/html; charset=utf-8"
+BOMB_SIZE = 200 * 1024 * 1024
+BIG_SIZE = 50 * 1024 * 1024
+HUGE_LINE_SIZE = 30 * 1024 * 1024
+DEEP_DIVS = 200_000
+
+
+class FaultState:
+    """Counters and settings of the fault outlet, shared by its handler threads."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.canary_hits = 0
+        self.retry_counts: dict[str, int] = {}
+        self.robots: tuple[int, str] = (200, "User-agent: *\nAllow: /\n")
+
+
+_cache: dict[str, bytes] = {}
+_cache_lock = threading.Lock()
+
+
+def cached(name: str, build: Callable[[], bytes]) -> bytes:
+    """Return a large body, building it on first use (once per process)."""
+    with _cache_lock:
+        if name not in _cache:
+            _cache[name] = build()
+        return _cache[name]
+
+
+def _compress_spaces(compressor: object, finish: str) -> bytes:
+    chunk = b" " * (1 << 20)
+    parts = [compressor.compress(chunk) for _ in range(BOMB_SIZE >> 20)]  # type: ignore[attr-defined]
+    parts.append(getattr(compressor, finish)())
+    return b"".join(parts)
+
+
+def build_gzip_bomb() -> bytes:
+    """Return ~200 KB of gzip that inflates to 200 MB of spaces."""
+    return _compress_spaces(zlib.compressobj(6, zlib.DEFLATED, 31), "flush")
+
+
+def build_brotli_bomb() -> bytes:
+    """Return a few hundred bytes of brotli that inflate to 200 MB of spaces."""
+    import brotli
+
+    compressor = brotli.Compressor(quality=5)
+    chunk = b" " * (1 << 20)
+    parts = [compressor.process(chunk) for _ in range(BOMB_SIZE >> 20)]
+    parts.append(compressor.finish())
+    return b"".join(parts)
+
+
+def build_zstd_bomb() -> bytes | None:
+    """Return zstd bytes that inflate to 200 MB of spaces, or None without zstandard."""
+    try:
+        import zstandard
+    except ImportError:
+        return None
+    return _compress_spaces(zstandard.ZstdCompressor(level=10).compressobj(), "flush")
+
+
+def build_deep_html() -> bytes:
+    """Return a page with 200,000 nested divs."""
+    return (
+        b"<!DOCTYPE html><html><head><title>Deep</title></head><body>"
+        + b"<div>" * DEEP_DIVS
+        + b"<p>The bottom of a very deep page.</p>"
+        + b"</div>" * DEEP_DIVS
+        + b"</body></html>"
+    )
+
+
+def article_html(title: str = "A plain article on the fault outlet") -> bytes:
+    """Return a small, well-formed article page (the end of redirect chains, retries...)."""
+    paragraphs = "\n".join(f"<p>{escape(p)}</p>" for p in V0.paragraphs)
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title></head>\n<body><article><h1>{escape(title)}</h1>\n"
+        f"{paragraphs}\n</article></body></html>\n"
+    ).encode()
+
+
+def _menu_html() -> bytes:
+    from . import __doc__ as package_doc
+
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Fault outlet</title></head>"
+        f"<body><h1>Fault outlet</h1><pre>{escape(package_doc or '')}</pre></body></html>"
+    ).encode()
+
+
+def _int(query: dict[str, list[str]], name: str, default: int) -> int:
+    try:
+        return int(query[name][0])
+    except (KeyError, ValueError, IndexError):
+        return default
+
+
+def _float(query: dict[str, list[str]], name: str, default: float) -> float:
+    try:
+        return float(query[name][0])
+    except (KeyError, ValueError, IndexError):
+        return default
+
+
+def _limit(query: dict[str, list[str]]) -> float:
+    return max(0.0, min(_float(query, "limit", MAX_STREAM_S), MAX_STREAM_S))
+
+
+def handle(state: FaultState, r: Responder, base: str, path: str, raw_query: str) -> None:
+    """Answer one request on the fault outlet."""
+    query = parse_qs(raw_query)
+    route = path.rstrip("/") or "/"
+    parts = route.strip("/").split("/")
+    head = parts[0]
+
+    if route.startswith("/canary"):
+        with state.lock:
+            state.canary_hits += 1
+        r.send(200, b"canary\n", [("Content-Type", "text/plain; charset=utf-8")])
+    elif route == "/robots.txt":
+        status, text = state.robots
+        r.send(status, text.encode(), [("Content-Type", "text/plain; charset=utf-8")])
+    elif route == "/":
+        r.send(200, _menu_html(), [("Content-Type", HTML)])
+    elif route == "/article":
+        r.send(200, article_html(), [("Content-Type", HTML)])
+    elif head == "status" and len(parts) == 2:
+        _status(r, parts[1], query)
+    elif head == "retry-after" and len(parts) == 2:
+        _retry_after(state, r, parts[1], query)
+    elif route == "/slow-drip":
+        _slow_drip(r, query)
+    elif route == "/hang":
+        r.start(200, [("Content-Type", HTML), ("Content-Length", "5000")])
+        r.linger(_limit(query))
+        r.gone()
+    elif route == "/hang-before-headers":
+        r.linger(_limit(query))
+        r.gone()
+    elif route == "/gzip-bomb":
+        _bomb(r, cached("gzip-bomb", build_gzip_bomb), "gzip")
+    elif route == "/brotli-bomb":
+        _bomb(r, cached("brotli-bomb", build_brotli_bomb), "br")
+    elif route == "/zstd-bomb":
+        body = cached("zstd-bomb", lambda: build_zstd_bomb() or b"")
+        if body:
+            _bomb(r, body, "zstd")
+        else:
+            r.send(501, b"zstandard is not installed\n", [("Content-Type", "text/plain")])
+    elif route == "/chained-gzip":
+        body = gzip.compress(gzip.compress(article_html("Chained gzip"), mtime=0), mtime=0)
+        r.send(200, body, [("Content-Type", HTML), ("Content-Encoding", "gzip, gzip")])
+    elif route == "/big":
+        _stream_sized(r, BIG_SIZE, b"<!DOCTYPE html><html><body>", _filler_line(), query)
+    elif route == "/huge-line":
+        _stream_sized(r, HUGE_LINE_SIZE, b"<!DOCTYPE html><html><body><p>", b"word ", query)
+    elif route == "/endless":
+        _endless(r, query)
+    elif route == "/truncated":
+        body = article_html("Truncated")
+        r.start(200, [("Content-Type", HTML), ("Content-Length", str(len(body) + 20_000))])
+        r.write(body)
+        r.gone()
+    elif head == "redirect" and len(parts) == 2:
+        _redirect_chain(r, base, parts[1], query)
+    elif route == "/redirect-loop":
+        _redirect(r, "/redirect-loop", query)
+    elif route == "/redirect-to":
+        _redirect(r, query.get("url", ["/article"])[0], query)
+    elif route == "/meta-refresh":
+        target = escape(query.get("url", ["/article"])[0])
+        body = (
+            "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+            f'<meta http-equiv="refresh" content="0; url={target}">'
+            f'<title>Redirecting</title></head><body><a href="{target}">Continue</a>'
+            "</body></html>"
+        ).encode()
+        r.send(200, body, [("Content-Type", HTML)])
+    elif route == "/binary":
+        r.send(200, _pdf_bytes(), [("Content-Type", "application/pdf")])
+    elif route == "/not-html":
+        text = "This is a plain text file.\nIt has no markup at all.\n" * 40
+        r.send(200, text.encode(), [("Content-Type", "text/plain; charset=utf-8")])
+    elif route == "/bad-encoding":
+        r.send(200, _bad_encoding(), [("Content-Type", HTML)])
+    elif route == "/nul-bytes":
+        body = article_html("Nul bytes").replace(b"<p>", b"<p>\x00\x00").replace(b" the ", b"\x00")
+        r.send(200, body, [("Content-Type", HTML)])
+    elif head == "feed" and len(parts) == 2:
+        _feed_fault(r, base, parts[1])
+    elif route in ("/sitemap/loop", "/sitemap/loop-b"):
+        other = "/sitemap/loop-b" if route == "/sitemap/loop" else "/sitemap/loop"
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"<sitemap><loc>{base}{route}</loc></sitemap>\n"
+            f"<sitemap><loc>{base}{other}</loc></sitemap>\n</sitemapindex>\n"
+        ).encode()
+        r.send(200, body, [("Content-Type", "application/xml")])
+    elif route == "/deep-html":
+        r.send(200, cached("deep-html", build_deep_html), [("Content-Type", HTML)])
+    else:
+        r.send(404, b"<html><body><h1>No such fault</h1></body></html>", [("Content-Type", HTML)])
+
+
+def _status(r: Responder, code_text: str, query: dict[str, list[str]]) -> None:
+    try:
+        code = int(code_text)
+    except ValueError:
+        code = 400
+    if not 200 <= code <= 599:
+        code = 400
+    headers = [("Content-Type", HTML)]
+    if "location" in query:
+        headers.append(("Location", query["location"][0]))
+    if "retry_after" in query:
+        headers.append(("Retry-After", query["retry_after"][0]))
+    no_body = code in (204, 304) or r.head_only
+    body = f"<html><body><h1>Status {code}</h1></body></html>".encode()
+    r.send(code, body, headers, no_body=no_body)
+
+
+def _retry_after(state: FaultState, r: Responder, n_text: str, query: dict) -> None:
+    n = int(n_text) if n_text.isdigit() else 1
+    status = _int(query, "status", 503)
+    status = status if status in (429, 503) else 503
+    key = f"{n}:{status}:{query.get('key', [''])[0]}"
+    with state.lock:
+        state.retry_counts[key] = state.retry_counts.get(key, 0) + 1
+        count = state.retry_counts[key]
+    if count <= n:
+        value = query.get("value", ["1"])[0]
+        if value == "date":
+            value = formatdate(usegmt=True)  # an HTTP-date of "now": retry at once
+        body = f"<html><body><h1>{status}: try again later</h1></body></html>".encode()
+        r.send(status, body, [("Content-Type", HTML), ("Retry-After", value)])
+    else:
+        r.send(200, article_html(f"Available after {n} refusals"), [("Content-Type", HTML)])
+
+
+def _slow_drip(r: Responder, query: dict[str, list[str]]) -> None:
+    interval = max(0.05, _float(query, "interval", 0.5))
+    limit = _limit(query)
+    body = article_html("Slow drip")
+    r.start(200, [("Content-Type", HTML), ("Content-Length", str(100_000))])
+    i = 0
+    while r.elapsed() < limit:
+        if not r.write(body[i % len(body) : i % len(body) + 1]):
+            return
+        i += 1
+        if not r.linger(interval):
+            return
+    r.gone()
+
+
+def _bomb(r: Responder, body: bytes, encoding: str) -> None:
+    r.send(200, body, [("Content-Type", HTML), ("Content-Encoding", encoding)])
+
+
+def _filler_line() -> bytes:
+    return b"<p>" + b"Filler text for a very large page. " * 30 + b"</p>\n"
+
+
+def _stream_sized(
+    r: Responder, size: int, prefix: bytes, unit: bytes, query: dict[str, list[str]]
+) -> None:
+    """Send exactly ``size`` bytes: ``prefix`` then ``unit`` repeated, in 64 KiB writes."""
+    r.start(200, [("Content-Type", HTML), ("Content-Length", str(size))])
+    limit = _limit(query)
+    chunk = unit * max(1, (64 * 1024) // len(unit))
+    sent = 0
+    if not r.write(prefix):
+        return
+    sent = len(prefix)
+    while sent < size:
+        if r.elapsed() > limit:
+            r.gone()
+            return
+        piece = chunk[: size - sent]
+        if not r.write(piece):
+            return
+        sent += len(piece)
+
+
+def _endless(r: Responder, query: dict[str, list[str]]) -> None:
+    r.start(200, [("Content-Type", HTML), ("Transfer-Encoding", "chunked")])
+    limit = _limit(query)
+    data = _filler_line() * 100
+    frame = f"{len(data):x}\r\n".encode() + data + b"\r\n"
+    if not r.write(b"5\r\n<html\r\n"):
+        return
+    while r.elapsed() < limit:
+        if not r.write(frame) or not r.linger(0.005, step=0.005):
+            return
+    r.write(b"0\r\n\r\n")
+
+
+def _redirect(r: Responder, location: str, query: dict[str, list[str]]) -> None:
+    code = _int(query, "code", 302)
+    code = code if code in (301, 302, 303, 307, 308) else 302
+    r.send(code, b"", [("Location", location), ("Content-Type", HTML)])
+
+
+def _redirect_chain(r: Responder, base: str, n_text: str, query: dict) -> None:
+    n = int(n_text) if n_text.isdigit() else 0
+    if n == 0:
+        r.send(200, article_html("End of the redirect chain"), [("Content-Type", HTML)])
+        return
+    suffix = f"?code={query['code'][0]}" if "code" in query else ""
+    # Odd hops send absolute Locations, even hops relative ones: clients must resolve both.
+    location = f"{base}/redirect/{n - 1}{suffix}" if n % 2 else f"/redirect/{n - 1}{suffix}"
+    _redirect(r, location, query)
+
+
+def _pdf_bytes() -> bytes:
+    seed = b"newsmon"
+    noise = b"".join(
+        hashlib.sha256(seed + bytes([i % 256, i // 256])).digest() for i in range(1000)
+    )
+    return b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + noise
+
+
+def _bad_encoding() -> bytes:
+    text = article_html("Encodage cass\u00e9")
+    return (
+        text.replace(b"</h1>", "</h1>\n<p>D\u00e9plac\u00e9s : 14 000.</p>".encode("latin-1"))
+        .replace(b"<p>Karsa SC", b"<p>\xff\xfe\xc3\x28 Karsa SC")
+        .replace(b" the ", b" \xe9\x80 ")
+    )
+
+
+def _feed_fault(r: Responder, base: str, name: str) -> None:
+    xml = [("Content-Type", "application/rss+xml; charset=utf-8")]
+    if name == "not-xml":
+        r.send(200, article_html("Not a feed"), [("Content-Type", HTML)])
+    elif name == "malformed":
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
+            "<title>Broken feed</title><link>/</link><item><title>First item</title>"
+            f"<link>{base}/article</link><pubDate>Tue, 14 May 2024 10:00:00 GMT</pubDate>"
+            "</item><item><title>Second it"
+        ).encode()
+        r.send(200, body, xml)
+    elif name == "billion-laughs":
+        lines = ['<!ENTITY lol0 "lol">']
+        lines += [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
+        body = (
+            '<?xml version="1.0"?>\n<!DOCTYPE rss [\n'
+            + "\n".join(lines)
+            + '\n]>\n<rss version="2.0"><channel><title>&lol9;</title><item><title>Laughs'
+            f"</title><link>{base}/article</link></item></channel></rss>\n"
+        ).encode()
+        r.send(200, body, xml)
+    elif name == "xxe":
+        body = (
+            '<?xml version="1.0"?>\n'
+            f'<!DOCTYPE rss SYSTEM "{base}/canary?from=xxe-dtd" [\n'
+            f'<!ENTITY xxe SYSTEM "{base}/canary?from=xxe-entity">\n]>\n'
+            '<rss version="2.0"><channel><title>XXE &xxe;</title><link>/</link>'
+            f"<item><title>Item &xxe;</title><link>{base}/article</link></item>"
+            "</channel></rss>\n"
+        ).encode()
+        r.send(200, body, xml)
+    else:
+        r.send(404, b"no such feed fault", [("Content-Type", "text/plain")])

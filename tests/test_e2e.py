@@ -1,0 +1,202 @@
+"""End to end: the real CLI and real Prefect flows against the fake site over loopback sockets."""
+
+from __future__ import annotations
+
+import json
+import re
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, free_port, run_cli
+
+pytestmark = pytest.mark.e2e
+
+
+def tick(config_dir: Path, db: Path, env: dict[str, str], now) -> dict:
+    result = run_cli(
+        "--config",
+        str(config_dir),
+        "--db",
+        str(db),
+        "run",
+        "--now",
+        now.isoformat(),
+        "--format",
+        "json",
+        env=env,
+    )
+    return json.loads(result.stdout)
+
+
+def crawlable(site, tick_no: int) -> set[str]:
+    return {a.url for a in site.articles(tick=tick_no) if a.status == 200 and a.robots_allowed}
+
+
+def test_three_ticks_store_exactly_what_changed(site, config_dir, tmp_path, prefect_server):
+    db = tmp_path / "newsmon.db"
+
+    # Tick 1: every listed article is new and gets its first version.
+    first = tick(config_dir, db, prefect_server, site.now)
+    expected_first = crawlable(site, 0)
+    assert first["new_versions"] == len(expected_first)
+    assert first["errors"] == {"robots": 1}  # the feed links one page under Disallow: /private/
+
+    # The site advances: one article edited in place, new ones published, one removed.
+    changes = site.advance()
+    assert changes.edited and changes.added and changes.removed
+    second = tick(config_dir, db, prefect_server, site.now)
+    assert second["new_versions"] == len(changes.edited) + len(changes.added)
+    assert second["gone"] == len(changes.removed)
+    assert second["new_articles"] == len(changes.added)
+
+    con = sqlite3.connect(db)
+    removed = site.article(*changes.removed[0])
+    logged = con.execute(
+        "SELECT f.status FROM fetches f JOIN articles a ON a.id = f.article_id WHERE a.url = ? ORDER BY f.id",
+        [removed.url],
+    ).fetchall()
+    assert logged[-1] == (404,)
+    assert con.execute("SELECT status FROM articles WHERE url = ?", [removed.url]).fetchone() == (
+        "gone",
+    )
+    edited = site.article(*changes.edited[0])
+    seqs = con.execute(
+        "SELECT v.seq FROM versions v JOIN articles a ON a.id = v.article_id WHERE a.url = ? ORDER BY v.seq",
+        [edited.url],
+    ).fetchall()
+    assert seqs == [(1,), (2,)]
+
+    # Tick 3 two hours later, nothing changed: no version, no full body (every GET answered 304).
+    site.clear_log()
+    third = tick(config_dir, db, prefect_server, site.now + timedelta(hours=2))
+    assert third["new_versions"] == 0 and third["new_articles"] == 0 and third["fetched"] == 0
+    assert third["not_modified"] == len(crawlable(site, 1))
+    content_requests = [r for r in site.requests if not r.path.startswith("/robots.txt")]
+    assert content_requests, "tick 3 made no conditional requests at all"
+    assert {r.status for r in content_requests} == {304}
+    assert all(
+        "if-none-match" in r.headers or "if-modified-since" in r.headers for r in content_requests
+    )
+
+    # Every tick was a real Prefect flow run, recorded against our run rows.
+    runs = con.execute("SELECT status, flow_run_id FROM runs ORDER BY id").fetchall()
+    assert [r[0] for r in runs] == ["partial", "partial", "ok"]  # robots block, then the 404
+    assert all(r[1] for r in runs)
+    assert (
+        con.execute("SELECT COUNT(*) FROM versions").fetchone()[0]
+        == len(expected_first) + second["new_versions"]
+    )
+    con.close()
+
+    # The readable diff shows the changed figure.
+    shown = run_cli(
+        "--config", str(config_dir), "--db", str(db), "article", edited.url, env=prefect_server
+    )
+    assert "v1" in shown.stdout and "v2" in shown.stdout
+    old_value = site.article(*changes.edited[0], tick=0).headline["killed"].value
+    new_value = edited.headline["killed"].value
+    edits = [line for line in shown.stdout.splitlines() if line.startswith("~ ")]
+    removed_old = re.compile(r"\[-[^\]]*\b" + str(old_value) + r"\b[^\]]*-\]")
+    added_new = re.compile(r"\{\+[^}]*\b" + str(new_value) + r"\b[^}]*\+\}")
+    assert any(removed_old.search(line) and added_new.search(line) for line in edits), shown.stdout
+
+    exported = run_cli(
+        "--config", str(config_dir), "--db", str(db), "export", "--format", "jsonl"
+    ).stdout
+    rows = [json.loads(line) for line in exported.splitlines()]
+    assert {r["url"] for r in rows} >= expected_first
+    assert sum(len(r["versions"]) for r in rows) == len(expected_first) + second["new_versions"]
+
+    status = json.loads(
+        run_cli("--config", str(config_dir), "--db", str(db), "status", "--format", "json").stdout
+    )
+    assert {s["id"] for s in status["sources"]} == {"meridian", "courrier", "harbor", "valley"}
+    assert all(s["consecutive_failures"] == 0 for s in status["sources"])
+
+
+def session_processes(session_id: int) -> list[int]:
+    """PIDs of live processes in a session (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session_id and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def test_serve_runs_ticks_on_schedule_and_stops_cleanly(site, tmp_path):
+    config_dir = tmp_path / "config"
+    port = free_port()
+    site.write_config(
+        config_dir,
+        settings={
+            "serve": {"interval": "10s", "port": port, "prefect_home": str(tmp_path / "prefect")}
+        },
+    )
+    db = tmp_path / "served.db"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PYTHONPATH"] = str(ROOT)
+    log = (tmp_path / "serve.log").open("wb")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "newsmon.cli",
+            "--config",
+            str(config_dir),
+            "--db",
+            str(db),
+            "serve",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 150
+        runs: list = []
+        while time.monotonic() < deadline and process.poll() is None:
+            if db.exists():
+                with sqlite3.connect(db) as con:
+                    runs = con.execute(
+                        "SELECT status, flow_run_id FROM runs WHERE finished_at IS NOT NULL"
+                    ).fetchall()
+                if runs:
+                    break
+            time.sleep(1)
+        assert process.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
+        assert runs, "no scheduled run completed: " + (tmp_path / "serve.log").read_text()[-3000:]
+        assert runs[0][1], "the run was not a Prefect flow run"
+        with sqlite3.connect(db) as con:
+            assert con.execute("SELECT COUNT(*) FROM versions").fetchone()[0] > 0
+        assert len(session_processes(process.pid)) >= 2  # newsmon serve + the Prefect server
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            code = process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise
+        finally:
+            log.close()
+    assert code == 0, (tmp_path / "serve.log").read_text()[-3000:]
+    for _ in range(50):
+        if not session_processes(process.pid):
+            break
+        time.sleep(0.2)
+    assert session_processes(process.pid) == [], "orphan processes after SIGTERM"
