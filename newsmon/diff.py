@@ -10,7 +10,7 @@ import difflib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .text import is_volatile, sentences, words
+from .text import is_volatile, sentences
 
 # Two sentences this similar are an edit of one another, not a removal plus an addition.
 EDIT_SIMILARITY = 0.5
@@ -127,7 +127,8 @@ def _pair_edits(old: list[str], new: list[str]) -> list[Change]:
 
 def word_diff(old: str, new: str) -> list[list[str]]:
     """Return word-level ops between two sentences: [["=", text], ["-", text], ["+", text]]."""
-    a, b = words(old), words(new)
+    # Whitespace tokens keep punctuation with its word, so the rendered sentence reads whole.
+    a, b = old.split(), new.split()
     ops: list[list[str]] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if tag == "equal":

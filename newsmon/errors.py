@@ -33,8 +33,8 @@ class ConfigError(NewsmonError):
 class FetchError(NewsmonError):
     """Fetching one URL failed; ``reason`` is a stable code stored in the fetch log.
 
-    Reason codes: blocked, robots, timeout, connect, tls, too_large, http_status,
-    not_html, redirects, decode, protocol.
+    Reason codes: blocked, robots, robots_unreachable, timeout, connect, tls, too_large,
+    http_status, not_html, redirects, decode, protocol.
     """
 
     retryable_reasons = frozenset({"timeout", "connect", "http_status", "protocol"})

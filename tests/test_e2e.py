@@ -200,3 +200,93 @@ def test_serve_runs_ticks_on_schedule_and_stops_cleanly(site, tmp_path):
             break
         time.sleep(0.2)
     assert session_processes(process.pid) == [], "orphan processes after SIGTERM"
+
+
+def test_bad_config_and_bad_sources_never_lose_stored_data(
+    site, config_dir, tmp_path, prefect_server
+):
+    db = tmp_path / "newsmon.db"
+    first = tick(config_dir, db, prefect_server, site.now)
+    stored = (
+        sqlite3.connect(db)
+        .execute("SELECT id, seq, fingerprint FROM versions ORDER BY id")
+        .fetchall()
+    )
+    assert len(stored) == first["new_versions"] > 0
+
+    # A misspelt key: a clear error naming the file and the key; the store is untouched.
+    settings_path = config_dir / "settings.toml"
+    good_settings = settings_path.read_text()
+    settings_path.write_text(good_settings + "\n[ingest]\nbatch_sise = 10\n")
+    failed = run_cli(
+        "--config", str(config_dir), "--db", str(db), "run", env=prefect_server, check=False
+    )
+    assert failed.returncode == 1
+    assert f"{settings_path}: ingest.batch_sise: unknown key" in failed.stderr
+    settings_path.write_text(good_settings)
+
+    # Add hostile sources next to the good ones: an unreachable host, a 404 feed, an HTML page
+    # where a feed should be, a truncated feed, and a feed whose items are faulty pages.
+    fault = site.outlets["fault"]
+    dead = f"http://127.0.0.1:{free_port()}"
+    with (config_dir / "sources.toml").open("a") as fh:
+        fh.write(
+            f"""
+[[source]]
+id = "unreachable"
+name = "A host that is down"
+feeds = ["{dead}/rss.xml"]
+poll_every = "1s"
+
+[[source]]
+id = "hostile"
+name = "Everything that can go wrong"
+feeds = ["{fault}/feed/poisoned", "{fault}/feed/not-xml", "{fault}/status/404", "{fault}/feed/malformed"]
+poll_every = "1s"
+"""
+        )
+    second = tick(config_dir, db, prefect_server, site.now + timedelta(minutes=20))
+    con = sqlite3.connect(db)
+    con.row_factory = sqlite3.Row
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # Nothing stored before is lost or rewritten.
+    again = con.execute("SELECT id, seq, fingerprint FROM versions ORDER BY id").fetchall()
+    assert [tuple(r) for r in again[: len(stored)]] == stored
+
+    feeds = {r["url"]: r for r in con.execute("SELECT * FROM feeds")}
+    # RFC 9309: an unreachable robots.txt means "disallow all"; the detail says why.
+    assert feeds[f"{dead}/rss.xml"]["last_outcome"] == "robots_unreachable"
+    assert "connect" in feeds[f"{dead}/rss.xml"]["last_detail"]
+    assert feeds[f"{fault}/status/404"]["last_outcome"] == "http_status"
+    assert feeds[f"{fault}/status/404"]["last_status"] == 404
+    assert feeds[f"{fault}/feed/not-xml"]["last_outcome"] == "not_a_feed"
+    assert feeds[f"{fault}/feed/poisoned"]["last_outcome"] == "ok"
+
+    outcome = {
+        r["url"].removeprefix(fault): (r["outcome"], r["status"])
+        for r in con.execute("SELECT url, outcome, status FROM fetches WHERE kind = 'article'")
+        if r["url"].startswith(fault)
+    }
+    assert outcome["/article"][0] == "ok"
+    assert outcome["/binary"][0] == "not_html"
+    assert outcome["/not-html"][0] == "not_html"
+    assert outcome["/status/404"] == ("http_status", 404)
+    assert outcome["/status/410"] == ("http_status", 410)
+    assert outcome["/status/500"] == ("http_status", 500)
+    assert outcome["/gzip-bomb"][0] == "too_large"
+    assert outcome["/chained-gzip"][0] == "decode"
+    assert outcome["/truncated"][0] == "protocol"
+    assert outcome["/hang?limit=15"][0] == "timeout"
+    assert outcome["/redirect-loop"][0] == "redirects"
+    assert outcome["/redirect/3"][0] == "ok"
+    for path in ("/bad-encoding", "/nul-bytes", "/deep-html"):
+        assert outcome[path][0] in ("ok", "not_article", "timeout"), (path, outcome[path])
+
+    status = json.loads(
+        run_cli("--config", str(config_dir), "--db", str(db), "status", "--format", "json").stdout
+    )
+    health = {s["id"]: s for s in status["sources"]}
+    assert health["unreachable"]["consecutive_failures"] == 1
+    assert "connect" in health["unreachable"]["last_error"]
+    assert health["meridian"]["consecutive_failures"] == 0
+    assert second["errors"]["http_status"] >= 4

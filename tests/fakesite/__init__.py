@@ -91,6 +91,7 @@ client disconnects, or on site.stop()
 /feed/not-xml          an HTML page where a feed is expected (text/html)
 /feed/malformed        RSS cut off mid-item   /feed/billion-laughs  nested entity expansion
 /feed/xxe              DOCTYPE SYSTEM + external entity pointing at /canary?from=xxe-...
+/feed/poisoned         valid RSS whose items are faults (faults.POISONED_ITEMS) + /article
 /sitemap/loop          sitemap index listing itself and /sitemap/loop-b (which lists it back)
 /deep-html             200,000 nested <div>s
 """

@@ -383,5 +383,37 @@ def _feed_fault(r: Responder, base: str, name: str) -> None:
             "</channel></rss>\n"
         ).encode()
         r.send(200, body, xml)
+    elif name == "poisoned":
+        # A valid RSS feed whose items are faults, plus one good article: one bad page must
+        # never stop the batch.
+        items = "".join(
+            f"<item><title>{escape(path)}</title><link>{base}{escape(path)}</link></item>"
+            for path in POISONED_ITEMS
+        )
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
+            f"<title>Poisoned feed</title><link>{base}/</link>{items}</channel></rss>\n"
+        ).encode()
+        r.send(200, body, xml)
     else:
         r.send(404, b"no such feed fault", [("Content-Type", "text/plain")])
+
+
+# Items of /feed/poisoned: each a different way for one page to fail, and one good article.
+POISONED_ITEMS = (
+    "/article",
+    "/binary",
+    "/not-html",
+    "/status/404",
+    "/status/500",
+    "/status/410",
+    "/gzip-bomb",
+    "/chained-gzip",
+    "/truncated",
+    "/hang?limit=15",
+    "/bad-encoding",
+    "/nul-bytes",
+    "/deep-html",
+    "/redirect/3",
+    "/redirect-loop",
+)
