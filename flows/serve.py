@@ -7,6 +7,7 @@ never overlap. SIGINT/SIGTERM stop the runner, then the server's whole process g
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -111,10 +112,8 @@ def _terminate_children() -> None:
         except OSError:
             continue
         if fields[1] == me:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(int(entry.name), signal.SIGTERM)
-            except ProcessLookupError:
-                pass
 
 
 def serve(settings: Settings, config_dir: str, db_path: str) -> None:

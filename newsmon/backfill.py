@@ -56,6 +56,121 @@ def import_jsonl(
     return totals
 
 
+def import_warc(
+    db: sqlite_utils.Database,
+    paths: Iterable[str | Path],
+    settings: Settings,
+    *,
+    source_id: str | None = None,
+    max_bytes: int | None = None,
+) -> dict[str, int]:
+    """Import HTML responses from WARC/ARC files as article versions (idempotent).
+
+    A corrupt or truncated file is reported with its name and the records read so far;
+    the records before the damage are kept and the next file is read.
+    """
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    from .pipeline import store_outcome
+
+    cap = max_bytes or settings.fetch.max_bytes
+    totals = {
+        "records": 0,
+        "html": 0,
+        "new_version": 0,
+        "unchanged": 0,
+        "not_article": 0,
+        "skipped": 0,
+        "truncated": 0,
+        "damaged_files": 0,
+    }
+    for path in paths:
+        try:
+            handle = open(path, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise NewsmonError(f"{path}: cannot read: {exc.strerror}") from exc
+        with handle:
+            try:
+                for record in ArchiveIterator(handle, arc2warc=True):
+                    totals["records"] += 1
+                    try:
+                        outcome = _outcome_from_record(record, source_id, cap)
+                    except _Truncated as exc:
+                        totals["truncated"] += 1
+                        print(
+                            f"newsmon: {path}: record for {exc} is truncated; skipped", flush=True
+                        )
+                        continue
+                    if outcome is None:
+                        totals["skipped"] += 1
+                        continue
+                    totals["html"] += 1
+                    result = store_outcome(db, settings, outcome, None)
+                    totals[result] = totals.get(result, 0) + 1
+                    db.execute(
+                        "UPDATE articles SET status = 'imported', next_check_at = NULL "
+                        "WHERE url = ? AND status IN ('new', 'active', 'not_article')",
+                        [outcome.target.url],
+                    )
+            except (ArchiveLoadFailed, OSError, ValueError, EOFError) as exc:
+                totals["damaged_files"] += 1
+                print(
+                    f"newsmon: {path}: damaged after {totals['records']} records: {exc}", flush=True
+                )
+    return totals
+
+
+class _Truncated(Exception):
+    pass
+
+
+def _outcome_from_record(record: Any, source_id: str | None, cap: int) -> PageOutcome | None:
+    """Turn one WARC response/resource record holding HTML into a cleaned PageOutcome."""
+    if record.rec_type not in ("response", "resource"):
+        return None
+    url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
+    if url_problem(url):
+        return None
+    if record.rec_type == "response":
+        if record.http_headers is None:
+            return None
+        status = record.http_headers.get_statuscode()
+        if not status or not status.startswith("2"):
+            return None
+        content_type = record.http_headers.get_header("Content-Type") or ""
+    else:
+        content_type = record.rec_headers.get_header("Content-Type") or ""
+    if "html" not in content_type.lower():
+        return None
+    body = record.content_stream().read(cap + 1)
+    if len(body) > cap:
+        return None
+    if getattr(record.raw_stream, "limit", 0):
+        # The record ends before its declared length: a truncated capture, not an article.
+        raise _Truncated(url)
+    when = _when(record.rec_headers.get_header("WARC-Date")) or datetime.now(UTC)
+    try:
+        target = Target(url=canonical_url(url), source_id=source_id or "warc")
+    except ParseError:
+        return None
+    try:
+        article = extract_article(body, url)
+    except ExtractError:
+        article = None
+    outcome = "ok" if article else "not_article"
+    return PageOutcome(
+        target,
+        when,
+        outcome,
+        status=200,
+        final_url=url,
+        content=body,
+        content_type=content_type,
+        article=article,
+    )
+
+
 def _outcome_from_line(line: str, default_source: str | None) -> PageOutcome:
     try:
         record: Any = json.loads(line)

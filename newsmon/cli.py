@@ -90,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="import articles from JSON lines (url, title, text, published, source, lang)",
     )
+    p.add_argument(
+        "--warc", nargs="+", metavar="FILE", help="import HTML responses from WARC/ARC files"
+    )
     p.add_argument("--no-prefect", action="store_true")
     p.set_defaults(handler=cmd_backfill)
 
@@ -264,6 +267,16 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
+    if args.warc:
+        from .backfill import import_warc
+
+        db = store.open_db(_db_path(args, settings))
+        try:
+            totals = import_warc(db, args.warc, settings, source_id=(args.sources or [None])[0])
+        finally:
+            db.close()
+        _emit(args, totals, ", ".join(f"{k}: {v}" for k, v in totals.items()))
+        return 0
     if args.jsonl:
         from .backfill import import_jsonl
 
@@ -276,7 +289,7 @@ def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     since = _parse_when(args.since, "--since")
     if since is None:
-        raise NewsmonError("backfill needs --since DATE (or --jsonl FILE...)")
+        raise NewsmonError("backfill needs --since DATE, --jsonl FILE... or --warc FILE...")
     report = _run_pipeline(
         args,
         settings,
@@ -382,7 +395,8 @@ def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
             params.append(args.status)
         sql = (
             "SELECT a.id, a.source_id, a.status, a.url, a.versions_count, a.first_seen, "
-            "a.published, v.title FROM articles a LEFT JOIN versions v ON v.id = a.current_version_id"
+            "a.published, v.title FROM articles a "
+            "LEFT JOIN versions v ON v.id = a.current_version_id"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY a.id DESC LIMIT ?"
         )

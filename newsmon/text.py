@@ -45,7 +45,7 @@ _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt",
     "st", "mt", "no", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
     "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "inc", "ltd", "co", "corp",
-    "jr", "sr", "av", "sra", "sr", "m", "mme", "mlle",
+    "jr", "sr", "av", "sra", "m", "mme", "mlle",
 }  # fmt: skip
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)]*\s+|\n+")
 
