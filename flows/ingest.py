@@ -68,6 +68,7 @@ async def ingest(
         kind=kind,
         flow_run_id=str(flow_run.get_id() or "") or None,
         steps=prefect_steps(),
+        progress=lambda stage, done, total: logger.info("%s: %d/%d URLs", stage, done, total),
     )
     logger.info(
         "tick %s: %d sources, %d new URLs, %d fetched, %d new versions, %d errors",

@@ -159,8 +159,50 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m002_claims(db: sqlite_utils.Database) -> None:
+    """Casualty claims per version (with evidence spans) and the alerts sent about them."""
+    db.executescript(
+        """
+        CREATE TABLE claims (
+            id INTEGER PRIMARY KEY,
+            version_id INTEGER NOT NULL REFERENCES versions(id),
+            article_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            value INTEGER,
+            low INTEGER,
+            high INTEGER,
+            qualifier TEXT NOT NULL,
+            who TEXT,
+            attributed_to TEXT,
+            scope TEXT NOT NULL,
+            is_subcount INTEGER NOT NULL DEFAULT 0,
+            is_headline INTEGER NOT NULL DEFAULT 0,
+            sentence TEXT NOT NULL,
+            span_start INTEGER NOT NULL,
+            span_end INTEGER NOT NULL,
+            lang TEXT,
+            rule TEXT,
+            UNIQUE(version_id, kind, span_start, span_end)
+        );
+        CREATE INDEX claims_article ON claims(article_id);
+        CREATE INDEX claims_headline ON claims(version_id, is_headline);
+        CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY,
+            story_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL UNIQUE,
+            payload TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            delivered_at TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT
+        );
+        """
+    )
+
+
 # Append only; never edit a released migration. Index i brings the schema to version i+1.
-MIGRATIONS: list[Migration] = [_m001_initial]
+MIGRATIONS: list[Migration] = [_m001_initial, _m002_claims]
 
 
 def open_db(path: str | Path, *, busy_timeout_s: float = 30.0) -> sqlite_utils.Database:
@@ -483,3 +525,45 @@ def log_fetch(
             page_hash,
         ],
     )
+
+
+def save_claims(
+    db: sqlite_utils.Database,
+    version_id: int,
+    article_id: int,
+    claims: Iterable[Any],
+    headline: dict[str, Any],
+) -> int:
+    """Replace the claims stored for a version (inside the caller's transaction)."""
+    db.execute("DELETE FROM claims WHERE version_id = ?", [version_id])
+    headline_spans = {(c.kind, c.span) for c in headline.values() if c is not None}
+    count = 0
+    for claim in claims:
+        db.execute(
+            """INSERT INTO claims (version_id, article_id, kind, value, low, high, qualifier, who,
+                   attributed_to, scope, is_subcount, is_headline, sentence, span_start,
+                   span_end, lang, rule)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(version_id, kind, span_start, span_end) DO NOTHING""",
+            [
+                version_id,
+                article_id,
+                claim.kind,
+                claim.value,
+                claim.low,
+                claim.high,
+                claim.qualifier,
+                claim.who,
+                claim.attributed_to,
+                claim.scope,
+                int(claim.is_subcount),
+                int((claim.kind, claim.span) in headline_spans),
+                claim.sentence,
+                claim.span[0],
+                claim.span[1],
+                claim.lang,
+                getattr(claim, "rule", "") or None,
+            ],
+        )
+        count += 1
+    return count
