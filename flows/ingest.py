@@ -7,8 +7,9 @@ The composition itself is `newsmon.pipeline.run_tick`; this module only wraps it
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import asdict
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -20,20 +21,19 @@ from newsmon.settings import load_settings
 
 # Results stay in memory: batches hold raw HTML, and idempotent reruns are the recovery plan.
 discover_task = task(
-    pipeline.discover_source,
     name="discover-source",
     cache_policy=NO_CACHE,
     persist_result=False,
     task_run_name="discover-{source.id}",
+)(pipeline.discover_source)
+record_task = task(name="record-discovery", cache_policy=NO_CACHE, persist_result=False)(
+    pipeline.record_discovery
 )
-record_task = task(
-    pipeline.record_discovery, name="record-discovery", cache_policy=NO_CACHE, persist_result=False
+fetch_clean_task = task(name="fetch-and-clean", cache_policy=NO_CACHE, persist_result=False)(
+    pipeline.fetch_and_clean
 )
-fetch_clean_task = task(
-    pipeline.fetch_and_clean, name="fetch-and-clean", cache_policy=NO_CACHE, persist_result=False
-)
-store_task = task(
-    pipeline.store_batch, name="store-batch", cache_policy=NO_CACHE, persist_result=False
+store_task = task(name="store-batch", cache_policy=NO_CACHE, persist_result=False)(
+    pipeline.store_batch
 )
 
 
@@ -79,10 +79,12 @@ async def ingest(
         report.new_versions,
         sum(report.errors.values()),
     )
-    from dataclasses import asdict
-
     return asdict(report)
 
 
-def absolute(path: str | None) -> str | None:
-    return str(Path(path).resolve()) if path else None
+def run_ingest(**parameters: Any) -> dict[str, Any]:
+    """Run one ingest flow from synchronous code and return its report."""
+    # Prefect's stubs type a flow call as returning a State; called directly it returns
+    # the flow's own return value.
+    result: dict[str, Any] = asyncio.run(ingest(**parameters))
+    return result

@@ -129,7 +129,10 @@ def serve(settings: Settings, config_dir: str, db_path: str) -> None:
     previous = signal.signal(signal.SIGTERM, on_term)
     try:
         from prefect import serve as prefect_serve
-        from prefect.client.schemas.objects import ConcurrencyLimitConfig
+        from prefect.client.schemas.objects import (
+            ConcurrencyLimitConfig,
+            ConcurrencyLimitStrategy,
+        )
 
         from .ingest import ingest
 
@@ -141,7 +144,9 @@ def serve(settings: Settings, config_dir: str, db_path: str) -> None:
         deployment = ingest.to_deployment(
             name=settings.serve.deployment_name,
             parameters={"config_dir": config_dir, "db_path": db_path},
-            concurrency_limit=ConcurrencyLimitConfig(limit=1, collision_strategy="CANCEL_NEW"),
+            concurrency_limit=ConcurrencyLimitConfig(
+                limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
+            ),
             **schedule,  # type: ignore[arg-type]
         )
         print(
@@ -150,7 +155,8 @@ def serve(settings: Settings, config_dir: str, db_path: str) -> None:
             f"{settings.serve.cron or settings.serve.interval}; Ctrl-C or SIGTERM stops",
             flush=True,
         )
-        prefect_serve(deployment, print_starting_message=False)
+        # to_deployment is sync-compatible: called from sync code it returns the deployment.
+        prefect_serve(deployment, print_starting_message=False)  # type: ignore[arg-type]
     except KeyboardInterrupt:
         pass
     finally:

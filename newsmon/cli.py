@@ -215,18 +215,16 @@ def _run_pipeline(args: argparse.Namespace, settings: Settings, **kwargs: Any) -
         report = asyncio.run(run_tick(settings, db_path=db_path, progress=_Progress(), **kwargs))
         return asdict(report)
     _prefect_home_default(settings)
-    from flows.ingest import ingest
+    from flows.ingest import run_ingest
 
     params = {
         key: (value.isoformat() if isinstance(value, datetime) else value)
         for key, value in kwargs.items()
     }
-    return asyncio.run(
-        ingest(
-            config_dir=str(Path(args.config).resolve()),
-            db_path=str(Path(db_path).resolve()),
-            **params,
-        )
+    return run_ingest(
+        config_dir=str(Path(args.config).resolve()),
+        db_path=str(Path(db_path).resolve()),
+        **params,
     )
 
 
@@ -440,7 +438,7 @@ def cmd_article(args: argparse.Namespace, settings: Settings) -> int:
     elif len(versions) >= 2:
         a, b = versions[-2], versions[-1]
     else:
-        a = b = None
+        a = b = None  # type: ignore[assignment]  # one version: nothing to compare
     if a is not None and b is not None:
         diff = diff_texts(a["text"], b["text"], a["title"], b["title"])
         diff_data = {"from": a["seq"], "to": b["seq"], **diff.to_dict()}
