@@ -11,7 +11,10 @@ import asyncio
 import concurrent.futures
 import multiprocessing
 import os
+import select
 import signal
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 
@@ -88,15 +91,15 @@ def _decode(raw: bytes) -> str:
 # --- the pool -------------------------------------------------------------------------------
 
 
-class _SoftTimeout(Exception):
-    pass
+class _SoftTimeout(BaseException):
+    """The per-page timer fired (a BaseException: trafilatura catches Exception internally)."""
 
 
 def _on_alarm(signum: int, frame: object) -> None:
     raise _SoftTimeout
 
 
-def _worker_init() -> None:
+def _worker_init(owner_pid: int | None = None) -> None:
     try:
         import resource
 
@@ -105,6 +108,29 @@ def _worker_init() -> None:
         pass
     signal.signal(signal.SIGALRM, _on_alarm)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
+    if owner_pid is not None:
+        threading.Thread(target=_exit_with, args=(owner_pid,), daemon=True).start()
+
+
+def _exit_with(pid: int) -> None:
+    """End this worker as soon as process ``pid`` (the pool's owner) has died."""
+    # A worker waits on a queue whose write end it holds itself, and keeps the forkserver
+    # alive: without this, a SIGKILLed ingest leaves both running for ever.
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):  # no pidfd (not Linux 5.3+): poll instead
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
+    select.select([handle], [], [])
+    os._exit(1)
 
 
 def _extract_in_worker(
@@ -163,7 +189,10 @@ class CleanPool:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["newsmon.clean"])
             self._pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=context, initializer=_worker_init
+                max_workers=self.workers,
+                mp_context=context,
+                initializer=_worker_init,
+                initargs=(os.getpid(),),
             )
         return self._pool
 

@@ -125,6 +125,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text", action="store_true", help="print the latest version's full text")
     p.set_defaults(handler=cmd_article)
 
+    p = sub.add_parser("facts", help="casualty claims of texts: JSONL in, JSONL out")
+    p.add_argument(
+        "input",
+        nargs="?",
+        default="-",
+        metavar="FILE|-",
+        help='JSON lines {"id", "text", "lang"?} (default: standard input)',
+    )
+    p.set_defaults(handler=cmd_facts)
+
+    p = sub.add_parser("stories", help="stories: articles grouped across outlets")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--active", action="store_true", help="only stories still in the active window")
+    p.set_defaults(handler=cmd_stories)
+
+    p = sub.add_parser("story", help="one story: members, wire groups, figure timeline, changes")
+    p.add_argument("story_id", type=int, metavar="ID")
+    p.set_defaults(handler=cmd_story)
+
+    p = sub.add_parser("report", help="write a static HTML report (charts, timelines, diffs)")
+    p.add_argument("--out", required=True, metavar="FILE.html")
+    p.add_argument(
+        "--stories", type=int, metavar="N", help="stories to include (default: [report])"
+    )
+    p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser("alerts", help="recorded figure-change alerts and their delivery")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--deliver", action="store_true", help="retry undelivered alerts now")
+    p.set_defaults(handler=cmd_alerts)
+
     p = sub.add_parser("export", help="every article with its versions as JSON lines")
     p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     p.set_defaults(handler=cmd_export)
@@ -475,6 +506,117 @@ def cmd_article(args: argparse.Namespace, settings: Settings) -> int:
                 f"{f['detail'] or ''}"
             )
     _emit(args, data, "\n".join(lines))
+    return 0
+
+
+def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
+    from .facts import facts_record, load_lexicons
+
+    folder = Path(args.config) / "lexicons"
+    lexicons = load_lexicons(folder if folder.is_dir() else None)
+    name = "<stdin>" if args.input == "-" else args.input
+    try:
+        handle = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8")  # noqa: SIM115
+    except OSError as exc:
+        raise NewsmonError(f"{args.input}: cannot read: {exc.strerror}") from exc
+    bad = 0
+    try:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                    raise ValueError('each line must be an object with a "text" string')
+                lang = record.get("lang")
+                out = facts_record(record.get("id"), record["text"], lang, lexicons)
+            except ValueError as exc:  # json.JSONDecodeError is a ValueError
+                bad += 1
+                print(f"newsmon: {name}:{number}: skipped: {exc}", file=sys.stderr)
+                continue
+            print(json.dumps(out, ensure_ascii=False), flush=False)
+    finally:
+        if handle is not sys.stdin:
+            handle.close()
+    return 1 if bad else 0
+
+
+def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
+    from .stories import list_stories, render_story_list
+
+    db = _open_existing(args, settings)
+    try:
+        rows = list_stories(db, limit=args.limit, active_only=args.active)
+    finally:
+        db.close()
+    _emit(args, rows, render_story_list(rows) if rows else "(no stories)")
+    return 0
+
+
+def cmd_story(args: argparse.Namespace, settings: Settings) -> int:
+    from .settings import parse_duration
+    from .stories import render_story, story_detail
+    from .timeline import render_story_timeline, story_timeline
+
+    db = _open_existing(args, settings)
+    try:
+        detail = story_detail(db, args.story_id)
+        if detail is None:
+            raise NewsmonError(f"no story with id {args.story_id}")
+        timeline = story_timeline(
+            db,
+            args.story_id,
+            disagreement_window_s=parse_duration(settings.report.disagreement_window),
+        )
+    finally:
+        db.close()
+    text = render_story(detail)
+    if timeline is not None:
+        text += "\n\n" + render_story_timeline(timeline)
+    _emit(args, {"story": detail, "timeline": timeline}, text)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    from .report import build_report
+    from .settings import parse_duration
+
+    db = _open_existing(args, settings)
+    try:
+        page = build_report(
+            db,
+            stories=args.stories or settings.report.stories,
+            disagreement_window_s=parse_duration(settings.report.disagreement_window),
+        )
+    finally:
+        db.close()
+    out = Path(args.out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise NewsmonError(f"{out}: cannot write: {exc.strerror}") from exc
+    _emit(args, {"out": str(out), "bytes": len(page.encode())}, f"report written to {out}")
+    return 0
+
+
+def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
+    from .alerts import alert_rows, deliver_alerts
+
+    db = _open_existing(args, settings)
+    try:
+        delivery = deliver_alerts(db, settings.alerts) if args.deliver else None
+        rows = alert_rows(db, limit=args.limit)
+    finally:
+        db.close()
+    lines = [
+        f"#{r['id']:<5} story {r['story_id']:<5} {r['kind']:<10} "
+        f"{'delivered ' + r['delivered_at'] if r.get('delivered_at') else 'pending'}  {r['key']}"
+        for r in rows
+    ]
+    if delivery is not None:
+        lines.append("delivery: " + ", ".join(f"{k} {v}" for k, v in delivery.items()))
+    _emit(args, {"alerts": rows, "delivery": delivery}, "\n".join(lines) or "(no alerts)")
     return 0
 
 

@@ -8,6 +8,7 @@ pipeline; called without steps, it is an ordinary async function.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -18,7 +19,7 @@ from typing import Any
 import sqlite_utils
 
 from . import diff as diffs
-from . import store
+from . import facts, store
 from .clean import CleanPool
 from .discover import parse_feed, parse_sitemap
 from .errors import FetchError, ParseError
@@ -143,13 +144,17 @@ async def discover_source(
         poll, content = await _poll(fetcher, settings, url, "feed", validators.get(url))
         if content is not None:
             try:
-                parsed = parse_feed(content, url, source.id, max_items=max_items)
-                items = list(getattr(parsed, "items", parsed))
-                poll.items = len(items)
-                status = getattr(parsed, "status", "ok")
-                poll.outcome = "partial" if status == "partial" else "ok"
-                poll.detail = getattr(parsed, "detail", "") or ""
-                keep(items)
+                parsed = parse_feed(
+                    content,
+                    url,
+                    source.id,
+                    max_items=max_items,
+                    max_bytes=settings.discover.max_feed_bytes,
+                )
+                poll.items = len(parsed.items)
+                poll.outcome = "partial" if parsed.status == "partial" else "ok"
+                poll.detail = parsed.detail
+                keep(parsed.items)
             except ParseError as exc:
                 poll.outcome, poll.detail = exc.reason, exc.detail
         result.polls.append(poll)
@@ -391,7 +396,7 @@ def store_outcome(
             if outcome.final_url:
                 updates["final_url"] = outcome.final_url
             if outcome.outcome == "ok" and outcome.article is not None:
-                result, page_hash = _save_version(db, article, outcome, now, updates)
+                result, page_hash = _save_version(db, settings, article, outcome, now, updates)
                 updates["status"] = "active"
             elif outcome.outcome == "not_modified":
                 result = "not_modified"
@@ -436,8 +441,25 @@ def _error(outcome: PageOutcome) -> str:
     return text + (f": {outcome.detail}" if outcome.detail else "")
 
 
+@functools.lru_cache(maxsize=8)
+def _lexicons(config_dir: str) -> facts.Lexicons:
+    """Load the lexicons of a config directory once per process (the repo's when it has none)."""
+    folder = Path(config_dir) / "lexicons"
+    return facts.load_lexicons(folder if folder.is_dir() else None)
+
+
+def _source_lang(settings: Settings, source_id: str) -> str | None:
+    return next((s.lang for s in settings.sources if s.id == source_id), None)
+
+
+def _language(value: str | None) -> str:
+    """Reduce "pt-BR", "fr_FR" or "EN" to the lexicon key "pt", "fr", "en"."""
+    return (value or "en").replace("_", "-").split("-")[0].lower() or "en"
+
+
 def _save_version(
     db: sqlite_utils.Database,
+    settings: Settings,
     article: dict[str, Any],
     outcome: PageOutcome,
     now: datetime,
@@ -490,6 +512,11 @@ def _save_version(
                 json.dumps(change.to_dict()),
             ],
         )
+    lang = _language(
+        cleaned.lang or article["lang"] or _source_lang(settings, article["source_id"])
+    )
+    claims = facts.extract_claims(cleaned.text, lang, _lexicons(settings.config_dir))
+    store.save_claims(db, version_id, article["id"], claims, facts.headline_figures(claims))
     updates.update(
         current_version_id=version_id,
         versions_count=int(article["versions_count"] or 0) + 1,

@@ -101,6 +101,20 @@ class ServeSettings:
 
 
 @dataclass
+class AlertSettings:
+    webhooks: list[str] = field(default_factory=list)  # URLs that receive a JSON POST
+    min_change_pct: float = 0.0  # smaller moves of a headline figure are not alerted
+    kinds: list[str] = field(default_factory=list)  # empty: every kind
+    timeout_s: float = 10.0  # per POST, connect to response
+
+
+@dataclass
+class ReportSettings:
+    stories: int = 50  # stories in the HTML report
+    disagreement_window: str = "2h"  # outlets disagreeing within this window are flagged
+
+
+@dataclass
 class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
@@ -108,6 +122,8 @@ class Settings:
     clean: CleanSettings = field(default_factory=CleanSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
     serve: ServeSettings = field(default_factory=ServeSettings)
+    alerts: AlertSettings = field(default_factory=AlertSettings)
+    report: ReportSettings = field(default_factory=ReportSettings)
     config_dir: str = "config"
     sources: list[Source] = field(default_factory=list)
 
@@ -115,6 +131,11 @@ class Settings:
     def recheck_tiers(self) -> list[tuple[float, float]]:
         return [(parse_duration(a), parse_duration(e)) for a, e in self.ingest.recheck]
 
+
+# The kinds of casualty claims (facts.KINDS; repeated here so settings stays import-light).
+CLAIM_KINDS = (
+    "killed", "injured", "missing", "displaced", "evacuated", "arrested", "kidnapped", "affected",
+)  # fmt: skip
 
 _SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
@@ -331,3 +352,23 @@ def _validate_settings(s: Settings, path: Path) -> None:
     _check(path, "ingest.recheck", tiers_ok, "invalid recheck schedule")
     _check(path, "serve.interval", lambda: parse_duration(s.serve.interval) > 0, "must be > 0")
     _check(path, "serve.port", lambda: 0 < s.serve.port < 65536, "must be a TCP port")
+    for i, hook in enumerate(s.alerts.webhooks):
+        problem = url_problem(hook)
+        if problem:
+            raise ConfigError(str(path), f"alerts.webhooks[{i}]", f"{problem}: {hook!r}")
+    for i, kind in enumerate(s.alerts.kinds):
+        if kind not in CLAIM_KINDS:
+            raise ConfigError(
+                str(path),
+                f"alerts.kinds[{i}]",
+                f"unknown kind {kind!r} (one of {', '.join(CLAIM_KINDS)})",
+            )
+    _check(path, "alerts.min_change_pct", lambda: s.alerts.min_change_pct >= 0, "must be >= 0")
+    _check(path, "alerts.timeout_s", lambda: s.alerts.timeout_s > 0, "must be > 0")
+    _check(path, "report.stories", lambda: s.report.stories >= 1, "must be >= 1")
+    _check(
+        path,
+        "report.disagreement_window",
+        lambda: parse_duration(s.report.disagreement_window) >= 0,
+        "must be a duration",
+    )

@@ -1,0 +1,993 @@
+"""Casualty claims: a table of our own phrases is the spec (EN, FR, PT, ES)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsmon.errors import ConfigError
+from newsmon.facts import (
+    KINDS,
+    QUALIFIERS,
+    SCOPES,
+    Claim,
+    extract_claims,
+    facts_record,
+    headline_figures,
+    load_lexicons,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+GVA = ROOT / ".." / "shared" / "corpora" / "casualty_gva_longtail_dev"
+
+NONE: list[dict] = []  # the phrase holds no casualty claim at all
+
+# (lang, phrase, expected claims). Each expected dict must match one claim on every key it
+# gives; a claim of a kind that no expected dict names fails the case.
+CASES: list[tuple[str, str, list[dict]]] = [
+    # --- English: figures told only in words
+    (
+        "en",
+        "A man was shot and killed on Friday night.",
+        [{"kind": "killed", "value": 1, "who": "men"}],
+    ),
+    ("en", "Two others were wounded.", [{"kind": "injured", "value": 2, "qualifier": "exact"}]),
+    ("en", "A woman was injured.", [{"kind": "injured", "value": 1, "who": "women"}]),
+    (
+        "en",
+        "Police say he opened fire, killing his wife and then himself.",
+        [{"kind": "killed", "value": 2}],
+    ),
+    ("en", "No one was hurt.", [{"kind": "injured", "value": 0, "qualifier": "exact"}]),
+    ("en", "Nobody was injured in the blaze.", [{"kind": "injured", "value": 0}]),
+    (
+        "en",
+        "Two people were shot, one fatally.",
+        [
+            {"kind": "killed", "value": 1},
+            {"kind": "injured", "value": 1, "rule": "shot_not_killed"},
+        ],
+    ),
+    (
+        "en",
+        "A teenager was shot dead outside a store.",
+        [{"kind": "killed", "value": 1, "who": "teenagers"}],
+    ),
+    ("en", "The victim died at the hospital.", [{"kind": "killed", "value": 1}]),
+    (
+        "en",
+        "A 19-year-old suffered non-life-threatening injuries.",
+        [{"kind": "injured", "value": 1}],
+    ),
+    (
+        "en",
+        "Three people were wounded and one person was killed in the crash.",
+        [{"kind": "injured", "value": 3}, {"kind": "killed", "value": 1}],
+    ),
+    (
+        "en",
+        "He and two other men were taken to the hospital with gunshot wounds.",
+        [{"kind": "injured", "value": 3}],
+    ),
+    ("en", "A man and a woman were found dead inside the home.", [{"kind": "killed", "value": 2}]),
+    ("en", "Both victims died at the scene.", [{"kind": "killed", "value": 2}]),
+    (
+        "en",
+        "The boy was listed in critical condition.",
+        [{"kind": "injured", "value": 1, "rule": "state"}],
+    ),
+    ("en", "Five people were hospitalized.", [{"kind": "injured", "value": 5, "who": "people"}]),
+    (
+        "en",
+        "Police said one person died and four others were hurt.",
+        [
+            {"kind": "killed", "value": 1, "attributed_to": "police"},
+            {"kind": "injured", "value": 4, "attributed_to": "police"},
+        ],
+    ),
+    (
+        "en",
+        "Three people were killed and a fourth was wounded.",
+        [{"kind": "killed", "value": 3}, {"kind": "injured", "value": 1}],
+    ),
+    (
+        "en",
+        "Three men were shot, and a fourth was grazed by a bullet.",
+        [{"kind": "injured", "value": 4, "rule": "victims_not_killed"}],
+    ),
+    (
+        "en",
+        "A man was shot several times and died at a hospital.",
+        [{"kind": "killed", "value": 1, "rule": "shared_subject"}],
+    ),
+    ("en", "He was taken to a hospital where he died.", [{"kind": "killed", "value": 1}]),
+    ("en", "She was treated and released.", [{"kind": "injured", "value": 1}]),
+    (
+        "en",
+        "Two people were shot; one of them died later.",
+        [{"kind": "killed", "value": 1}, {"kind": "injured", "value": 1}],
+    ),
+    (
+        "en",
+        "Seven people were shot, two of them fatally.",
+        [{"kind": "killed", "value": 2}, {"kind": "injured", "value": 5}],
+    ),
+    (
+        "en",
+        "The shooting left one man dead and two others injured.",
+        [{"kind": "killed", "value": 1}, {"kind": "injured", "value": 2}],
+    ),
+    ("en", "Man, woman found dead in apartment", [{"kind": "killed", "value": 2}]),
+    (
+        "en",
+        "3 killed, 5 wounded in overnight shooting",
+        [{"kind": "killed", "value": 3}, {"kind": "injured", "value": 5}],
+    ),
+    ("en", "Police: 2 children, 1 adult dead after fire", [{"kind": "killed", "value": 3}]),
+    (
+        "en",
+        "A man, his wife and their two children died in the fire.",
+        [{"kind": "killed", "value": 4}],
+    ),
+    ("en", "Smith, 34, and Jones, 29, were wounded.", [{"kind": "injured", "value": 2}]),
+    (
+        "en",
+        "A man died at the scene, two people are in critical condition and five others were hurt.",
+        [
+            {"kind": "killed", "value": 1},
+            {"kind": "injured", "value": 7, "rule": "sum_with_others"},
+        ],
+    ),
+    ("en", "A 10-year-old boy accidentally shoots self in arm", [{"kind": "injured", "value": 1}]),
+    # --- English: digits, grouping, words, multipliers, qualifiers
+    (
+        "en",
+        "At least 240 people were killed, according to a monitoring group.",
+        [
+            {
+                "kind": "killed",
+                "value": 240,
+                "low": 240,
+                "high": None,
+                "qualifier": "at_least",
+                "who": "people",
+                "attributed_to": "a monitoring group",
+                "scope": "current",
+                "is_subcount": False,
+            }
+        ],
+    ),
+    (
+        "en",
+        "More than 14,000 people have been displaced.",
+        [{"kind": "displaced", "value": 14000, "low": 14000, "qualifier": "more_than"}],
+    ),
+    (
+        "en",
+        "Some 14 000 residents were evacuated.",
+        [{"kind": "evacuated", "value": 14000, "qualifier": "about", "who": "residents"}],
+    ),
+    (
+        "en",
+        "About 14.000 people were affected by the floods.",
+        [{"kind": "affected", "value": 14000}],
+    ),
+    (
+        "en",
+        "Nearly 300 people were killed.",
+        [{"kind": "killed", "value": 300, "low": None, "high": 300, "qualifier": "about"}],
+    ),
+    (
+        "en",
+        "Up to 300 people may have died.",
+        [{"kind": "killed", "value": 300, "low": None, "high": 300, "qualifier": "up_to"}],
+    ),
+    (
+        "en",
+        "Dozens of people were injured.",
+        [{"kind": "injured", "value": 24, "low": 24, "high": None, "qualifier": "vague"}],
+    ),
+    ("en", "Hundreds were arrested.", [{"kind": "arrested", "value": 200, "qualifier": "vague"}]),
+    (
+        "en",
+        "Thousands of families were displaced.",
+        [{"kind": "displaced", "value": 2000, "qualifier": "vague", "who": "families"}],
+    ),
+    (
+        "en",
+        "Tens of thousands of people fled their homes.",
+        [{"kind": "displaced", "value": 20000, "qualifier": "vague"}],
+    ),
+    ("en", "Nineteen people were killed.", [{"kind": "killed", "value": 19, "qualifier": "exact"}]),
+    (
+        "en",
+        "A dozen soldiers were wounded.",
+        [{"kind": "injured", "value": 12, "qualifier": "about", "who": "soldiers"}],
+    ),
+    ("en", "Half a million people have been displaced.", [{"kind": "displaced", "value": 500_000}]),
+    ("en", "16.7 million people were affected.", [{"kind": "affected", "value": 16_700_000}]),
+    ("en", "Two hundred and forty people died.", [{"kind": "killed", "value": 240}]),
+    (
+        "en",
+        "Between 20 and 30 people were kidnapped.",
+        [{"kind": "kidnapped", "value": 20, "low": 20, "high": 30, "qualifier": "about"}],
+    ),
+    (
+        "en",
+        "Twenty-five civilians were killed.",
+        [{"kind": "killed", "value": 25, "who": "civilians"}],
+    ),
+    (
+        "en",
+        "One and a half million people were displaced.",
+        [{"kind": "displaced", "value": 1_500_000}],
+    ),
+    ("en", "Several people were injured.", [{"kind": "injured", "value": 3, "qualifier": "vague"}]),
+    ("en", "A few people were hurt.", [{"kind": "injured", "value": 2, "qualifier": "vague"}]),
+    ("en", "The death toll rose to 255.", [{"kind": "killed", "value": 255, "rule": "toll"}]),
+    (
+        "en",
+        "The death toll has risen to at least 255, officials said.",
+        [{"kind": "killed", "value": 255, "qualifier": "at_least", "attributed_to": "officials"}],
+    ),
+    ("en", "The toll rose from 240 to 255.", [{"kind": "killed", "value": 255}]),
+    # --- English: sub-counts and scope
+    (
+        "en",
+        "24 civilians were killed, including 19 in air strikes.",
+        [
+            {"kind": "killed", "value": 24, "is_subcount": False},
+            {"kind": "killed", "value": 19, "is_subcount": True},
+        ],
+    ),
+    (
+        "en",
+        "At least 240 people were killed, among them 50 children.",
+        [
+            {"kind": "killed", "value": 240, "is_subcount": False},
+            {"kind": "killed", "value": 50, "is_subcount": True, "who": "children"},
+        ],
+    ),
+    (
+        "en",
+        "240 people died, 50 of them children.",
+        [{"kind": "killed", "value": 240}, {"kind": "killed", "value": 50, "is_subcount": True}],
+    ),
+    (
+        "en",
+        "Twelve people were killed; among the dead were four children.",
+        [{"kind": "killed", "value": 12}, {"kind": "killed", "value": 4, "is_subcount": True}],
+    ),
+    (
+        "en",
+        "Nine people were killed and 30 injured, including 5 in critical condition.",
+        [
+            {"kind": "killed", "value": 9},
+            {"kind": "injured", "value": 30},
+            {"kind": "injured", "value": 5, "is_subcount": True},
+        ],
+    ),
+    (
+        "en",
+        "More than half a million people have died since 2011.",
+        [{"kind": "killed", "value": 500_000, "qualifier": "more_than", "scope": "cumulative"}],
+    ),
+    (
+        "en",
+        "Since 2011, more than half a million people have been killed.",
+        [{"kind": "killed", "value": 500_000, "scope": "cumulative"}],
+    ),
+    (
+        "en",
+        "So far this year, 45 people have been killed in the city.",
+        [{"kind": "killed", "value": 45, "scope": "cumulative"}],
+    ),
+    (
+        "en",
+        "Last year, 12 people were killed in a similar attack.",
+        [{"kind": "killed", "value": 12, "scope": "historical"}],
+    ),
+    (
+        "en",
+        "Six months ago, four people were killed at the same spot.",
+        [{"kind": "killed", "value": 4, "scope": "historical"}],
+    ),
+    # --- English: other kinds, objects, attribution
+    (
+        "en",
+        "Police arrested two men.",
+        [{"kind": "arrested", "value": 2, "who": "men", "rule": "object"}],
+    ),
+    (
+        "en",
+        "Two suspects were taken into custody.",
+        [{"kind": "arrested", "value": 2, "who": "suspects"}],
+    ),
+    ("en", "Five crew members are still missing.", [{"kind": "missing", "value": 5}]),
+    (
+        "en",
+        "Gunmen abducted 30 students from a school.",
+        [{"kind": "kidnapped", "value": 30, "who": "students"}],
+    ),
+    (
+        "en",
+        "The storm affected 14,000 households.",
+        [{"kind": "affected", "value": 14000, "who": "households"}],
+    ),
+    ("en", "Officials evacuated 2,000 residents.", [{"kind": "evacuated", "value": 2000}]),
+    (
+        "en",
+        "Police said 12 people were detained during the protest.",
+        [{"kind": "arrested", "value": 12, "attributed_to": "police"}],
+    ),
+    (
+        "en",
+        "The ministry said 3,000 people remain missing.",
+        [{"kind": "missing", "value": 3000, "attributed_to": "the ministry"}],
+    ),
+    (
+        "en",
+        "OCHA said 14,000 people had been displaced.",
+        [{"kind": "displaced", "value": 14000, "attributed_to": "OCHA"}],
+    ),
+    (
+        "en",
+        "At least 45 people were killed, the health ministry said.",
+        [{"kind": "killed", "value": 45, "attributed_to": "the health ministry"}],
+    ),
+    (
+        "en",
+        "According to the Syrian Observatory for Human Rights, 240 people were killed.",
+        [
+            {
+                "kind": "killed",
+                "value": 240,
+                "attributed_to": "the Syrian Observatory for Human Rights",
+            }
+        ],
+    ),
+    (
+        "en",
+        "Five people were killed, said a police spokesman.",
+        [{"kind": "killed", "value": 5, "attributed_to": "a police spokesman"}],
+    ),
+    ("en", "A man shot and wounded two neighbors.", [{"kind": "injured", "value": 2}]),
+    ("en", "A gunman opened fire, wounding three people.", [{"kind": "injured", "value": 3}]),
+    (
+        "en",
+        "The attack killed 12 and wounded 40.",
+        [{"kind": "killed", "value": 12}, {"kind": "injured", "value": 40}],
+    ),
+    (
+        "en",
+        "The explosion left 30 people dead and more than 100 injured.",
+        [
+            {"kind": "killed", "value": 30},
+            {"kind": "injured", "value": 100, "qualifier": "more_than"},
+        ],
+    ),
+    (
+        "en",
+        "The bombing claimed the lives of 17 soldiers.",
+        [{"kind": "killed", "value": 17, "who": "soldiers"}],
+    ),
+    (
+        "en",
+        "A gunman killed five people before turning the gun on himself.",
+        [{"kind": "killed", "value": 6, "rule": "plus_self"}],
+    ),
+    (
+        "en",
+        "The woman was shot and killed by a neighbor, who then killed himself.",
+        [{"kind": "killed", "value": 2}],
+    ),
+    ("en", "A man was found dead in an apparent suicide.", [{"kind": "killed", "value": 1}]),
+    ("en", "The teen's death shocked the town.", [{"kind": "killed", "value": 1}]),
+    ("en", "The deaths of two men shocked the town.", [{"kind": "killed", "value": 2}]),
+    (
+        "en",
+        "Officials reported 14 deaths and no injuries.",
+        [{"kind": "killed", "value": 14}, {"kind": "injured", "value": 0}],
+    ),
+    ("en", "Police are investigating the Elm Street murder.", NONE),
+    (
+        "en",
+        "Six people were wounded, two of them mortally.",
+        [{"kind": "killed", "value": 2, "rule": "share"}, {"kind": "injured", "value": 4}],
+    ),
+    (
+        "en",
+        "A man was arrested in the shooting death of a high school student.",
+        [{"kind": "arrested", "value": 1}, {"kind": "killed", "value": 1, "who": "students"}],
+    ),
+    # --- English: numbers that count no one
+    ("en", "A 24-year-old man was killed.", [{"kind": "killed", "value": 1, "who": "men"}]),
+    ("en", "The 8-year-old girl died on Sunday.", [{"kind": "killed", "value": 1}]),
+    ("en", "John Smith, 45, was pronounced dead at the scene.", [{"kind": "killed", "value": 1}]),
+    ("en", "The victim, 31, was shot in the arm.", [{"kind": "injured", "value": 1}]),
+    ("en", "A girl, 7, was wounded.", [{"kind": "injured", "value": 1}]),
+    ("en", "Two men, 24 and 31, were wounded.", [{"kind": "injured", "value": 2}]),
+    ("en", "A 2-year-old was shot in the leg.", [{"kind": "injured", "value": 1}]),
+    ("en", "The 24-year-old suspect was arrested.", [{"kind": "arrested", "value": 1}]),
+    ("en", "He was killed in 1998.", [{"kind": "killed", "value": 1}]),
+    ("en", "He served 25 years in prison for killing two men.", [{"kind": "killed", "value": 2}]),
+    ("en", "The crash killed three people on Highway 101.", [{"kind": "killed", "value": 3}]),
+    (
+        "en",
+        "The family lives at 123 Main Street, where two people were injured.",
+        [{"kind": "injured", "value": 2}],
+    ),
+    ("en", "Jan. 12, 2014: 3 dead in shooting", [{"kind": "killed", "value": 3}]),
+    ("en", "At 10:30, two men were shot on Route 66.", [{"kind": "injured", "value": 2}]),
+    ("en", "The shooting happened at 10:30 on Route 66.", NONE),
+    ("en", "A $5 million reward was offered for information on the killing.", NONE),
+    ("en", "About 45% of those surveyed said they feared being hurt.", NONE),
+    ("en", "The Senate voted 52-48 on a bill for injured veterans.", NONE),
+    ("en", "The home side won 3-1 despite injuries to key players.", NONE),
+    ("en", "Call 555-123-4567 if you saw the shooting.", NONE),
+    ("en", "The 1,200-page report on the killings was released.", NONE),
+    ("en", "Police received 911 calls about shots fired near 5th Avenue.", NONE),
+    ("en", "The driver was not injured.", NONE),
+    ("en", "It was the city's 17th homicide of the year.", NONE),
+    ("en", "Hunters killed 90,280 deer during the season.", NONE),
+    ("en", "He did not mean to hurt him.", NONE),
+    ("en", "She died as a result of her injuries.", [{"kind": "killed", "value": 1}]),
+    ("en", "No shots were fired and no one was arrested.", [{"kind": "arrested", "value": 0}]),
+    ("en", "Read more at http://example.com/man-killed-224522001.html today.", NONE),
+    # --- French
+    (
+        "fr",
+        "Au moins 240 personnes ont été tuées, selon l'Observatoire syrien des droits de l'homme.",
+        [
+            {
+                "kind": "killed",
+                "value": 240,
+                "qualifier": "at_least",
+                "who": "people",
+                "attributed_to": "l'Observatoire syrien des droits de l'homme",
+                "lang": "fr",
+            }
+        ],
+    ),
+    (
+        "fr",
+        "Plus de 14 000 personnes ont été déplacées.",
+        [{"kind": "displaced", "value": 14000, "qualifier": "more_than"}],
+    ),
+    (
+        "fr",
+        "Environ 14.000 habitants ont été évacués.",
+        [{"kind": "evacuated", "value": 14000, "qualifier": "about", "who": "residents"}],
+    ),
+    ("fr", "Deux policiers ont été blessés.", [{"kind": "injured", "value": 2, "who": "police"}]),
+    (
+        "fr",
+        "Un homme a été tué par balle samedi soir.",
+        [{"kind": "killed", "value": 1, "who": "men"}],
+    ),
+    ("fr", "Une femme a été blessée.", [{"kind": "injured", "value": 1, "who": "women"}]),
+    ("fr", "Personne n'a été blessé.", [{"kind": "injured", "value": 0}]),
+    ("fr", "Aucun blessé n'est à déplorer.", [{"kind": "injured", "value": 0}]),
+    (
+        "fr",
+        "L'attaque a fait 12 morts et une trentaine de blessés.",
+        [{"kind": "killed", "value": 12}, {"kind": "injured", "value": 30, "qualifier": "about"}],
+    ),
+    (
+        "fr",
+        "Des dizaines de personnes ont été arrêtées.",
+        [{"kind": "arrested", "value": 20, "qualifier": "vague"}],
+    ),
+    (
+        "fr",
+        "Le bilan s'élève à 255 morts, dont 19 enfants.",
+        [
+            {"kind": "killed", "value": 255},
+            {"kind": "killed", "value": 19, "is_subcount": True, "who": "children"},
+        ],
+    ),
+    ("fr", "Dix-neuf civils ont été tués.", [{"kind": "killed", "value": 19, "who": "civilians"}]),
+    (
+        "fr",
+        "Quatre-vingt-dix personnes sont portées disparues.",
+        [{"kind": "missing", "value": 90}],
+    ),
+    (
+        "fr",
+        "Plus d'un demi-million de personnes sont mortes depuis 2011.",
+        [{"kind": "killed", "value": 500_000, "qualifier": "more_than", "scope": "cumulative"}],
+    ),
+    (
+        "fr",
+        "Près de 300 personnes ont péri.",
+        [{"kind": "killed", "value": 300, "high": 300, "qualifier": "about"}],
+    ),
+    (
+        "fr",
+        "Jusqu'à 300 personnes ont été tuées.",
+        [{"kind": "killed", "value": 300, "qualifier": "up_to"}],
+    ),
+    (
+        "fr",
+        "Le tireur a tué trois personnes avant de se suicider.",
+        [{"kind": "killed", "value": 4, "rule": "plus_self"}],
+    ),
+    ("fr", "Un homme de 24 ans a été tué.", [{"kind": "killed", "value": 1}]),
+    (
+        "fr",
+        "La police a interpellé deux suspects.",
+        [{"kind": "arrested", "value": 2, "who": "suspects"}],
+    ),
+    (
+        "fr",
+        "Deux personnes ont été blessées, dont une grièvement.",
+        [{"kind": "injured", "value": 2}, {"kind": "injured", "value": 1, "is_subcount": True}],
+    ),
+    ("fr", "Il n'a pas été blessé.", NONE),
+    (
+        "fr",
+        "Le décès de deux soldats a été confirmé.",
+        [{"kind": "killed", "value": 2, "who": "soldiers"}],
+    ),
+    (
+        "fr",
+        "Cinq personnes ont été blessées, dont deux mortellement.",
+        [{"kind": "killed", "value": 2}, {"kind": "injured", "value": 3}],
+    ),
+    (
+        "fr",
+        "Vingt et un soldats ont été tués, a indiqué l'armée.",
+        [{"kind": "killed", "value": 21, "who": "soldiers", "attributed_to": "l'armée"}],
+    ),
+    (
+        "fr",
+        "Deux blessés ont été transportés à l'hôpital à 10h30, au 12 rue de la Paix.",
+        [{"kind": "injured", "value": 2}],
+    ),
+    (
+        "fr",
+        "Un enfant de 8 ans a été enlevé.",
+        [{"kind": "kidnapped", "value": 1, "who": "children"}],
+    ),
+    (
+        "fr",
+        "Une dizaine de manifestants ont été interpellés.",
+        [{"kind": "arrested", "value": 10, "qualifier": "about", "who": "protesters"}],
+    ),
+    ("fr", "Les deux victimes sont décédées à l'hôpital.", [{"kind": "killed", "value": 2}]),
+    (
+        "fr",
+        "Des milliers de personnes ont fui leurs maisons.",
+        [{"kind": "displaced", "value": 2000, "qualifier": "vague"}],
+    ),
+    (
+        "fr",
+        "Deux policiers ont été blessés et un troisième est mort.",
+        [{"kind": "injured", "value": 2}, {"kind": "killed", "value": 1}],
+    ),
+    # --- Portuguese
+    (
+        "pt",
+        "Pelo menos 240 pessoas morreram, segundo o Observatório Sírio dos Direitos Humanos.",
+        [
+            {
+                "kind": "killed",
+                "value": 240,
+                "qualifier": "at_least",
+                "attributed_to": "o Observatório Sírio dos Direitos Humanos",
+                "lang": "pt",
+            }
+        ],
+    ),
+    (
+        "pt",
+        "Mais de 14 mil pessoas estão desalojadas.",
+        [{"kind": "displaced", "value": 14000, "qualifier": "more_than"}],
+    ),
+    (
+        "pt",
+        "Cerca de 14.000 moradores foram evacuados.",
+        [{"kind": "evacuated", "value": 14000, "qualifier": "about", "who": "residents"}],
+    ),
+    (
+        "pt",
+        "Um homem foi morto a tiros na noite de sábado.",
+        [{"kind": "killed", "value": 1, "who": "men"}],
+    ),
+    ("pt", "Duas pessoas ficaram feridas.", [{"kind": "injured", "value": 2}]),
+    ("pt", "Ninguém ficou ferido.", [{"kind": "injured", "value": 0}]),
+    (
+        "pt",
+        "O ataque deixou 12 mortos e dezenas de feridos.",
+        [{"kind": "killed", "value": 12}, {"kind": "injured", "value": 20, "qualifier": "vague"}],
+    ),
+    (
+        "pt",
+        "O número de mortos subiu para 255, incluindo 19 crianças.",
+        [
+            {"kind": "killed", "value": 255, "rule": "toll"},
+            {"kind": "killed", "value": 19, "is_subcount": True},
+        ],
+    ),
+    ("pt", "Dezenove civis foram mortos.", [{"kind": "killed", "value": 19, "who": "civilians"}]),
+    (
+        "pt",
+        "Meio milhão de pessoas foram deslocadas desde 2011.",
+        [{"kind": "displaced", "value": 500_000, "scope": "cumulative"}],
+    ),
+    (
+        "pt",
+        "Quase 300 pessoas morreram.",
+        [{"kind": "killed", "value": 300, "high": 300, "qualifier": "about"}],
+    ),
+    ("pt", "Até 300 pessoas morreram.", [{"kind": "killed", "value": 300, "qualifier": "up_to"}]),
+    (
+        "pt",
+        "Morreram três pessoas no acidente.",
+        [{"kind": "killed", "value": 3, "rule": "subject_after"}],
+    ),
+    (
+        "pt",
+        "A polícia prendeu dois suspeitos.",
+        [{"kind": "arrested", "value": 2, "who": "suspects"}],
+    ),
+    ("pt", "Um jovem de 17 anos foi baleado.", [{"kind": "injured", "value": 1}]),
+    (
+        "pt",
+        "Duas pessoas foram baleadas e uma morreu.",
+        [{"kind": "killed", "value": 1}, {"kind": "injured", "value": 1}],
+    ),
+    ("pt", "O atirador matou a ex-mulher e depois se matou.", [{"kind": "killed", "value": 2}]),
+    ("pt", "Cento e vinte pessoas continuam desaparecidas.", [{"kind": "missing", "value": 120}]),
+    ("pt", "Ele não ficou ferido.", NONE),
+    ("pt", "O acidente causou 12 mortes.", [{"kind": "killed", "value": 12}]),
+    ("pt", "A polícia investiga a morte de três jovens.", [{"kind": "killed", "value": 3}]),
+    (
+        "pt",
+        "Vinte e cinco policiais ficaram feridos, informou a Secretaria de Segurança.",
+        [
+            {
+                "kind": "injured",
+                "value": 25,
+                "who": "police",
+                "attributed_to": "a Secretaria de Segurança",
+            }
+        ],
+    ),
+    (
+        "pt",
+        "Cerca de uma dezena de pessoas foi detida.",
+        [{"kind": "arrested", "value": 10, "qualifier": "about"}],
+    ),
+    (
+        "pt",
+        "Milhares de famílias ficaram desabrigadas.",
+        [{"kind": "displaced", "value": 2000, "qualifier": "vague", "who": "families"}],
+    ),
+    ("pt", "Uma criança de 5 anos morreu.", [{"kind": "killed", "value": 1, "who": "children"}]),
+    (
+        "pt",
+        "O crime aconteceu às 22h30 na Rua 7 de Setembro, onde um homem foi ferido.",
+        [{"kind": "injured", "value": 1}],
+    ),
+    ("pt", "Ambas as vítimas morreram no local.", [{"kind": "killed", "value": 2}]),
+    # --- Spanish
+    (
+        "es",
+        "Al menos 240 personas murieron, según el Observatorio.",
+        [
+            {
+                "kind": "killed",
+                "value": 240,
+                "qualifier": "at_least",
+                "attributed_to": "el Observatorio",
+            }
+        ],
+    ),
+    (
+        "es",
+        "Más de 14.000 personas han sido desplazadas.",
+        [{"kind": "displaced", "value": 14000, "qualifier": "more_than"}],
+    ),
+    ("es", "Un hombre de 24 años murió a tiros.", [{"kind": "killed", "value": 1}]),
+    (
+        "es",
+        "Dos personas resultaron heridas y una murió.",
+        [{"kind": "injured", "value": 2}, {"kind": "killed", "value": 1}],
+    ),
+    ("es", "Nadie resultó herido.", [{"kind": "injured", "value": 0}]),
+    (
+        "es",
+        "La policía detuvo a dos sospechosos.",
+        [{"kind": "arrested", "value": 2, "who": "suspects"}],
+    ),
+    (
+        "es",
+        "El ataque dejó 12 muertos y decenas de heridos.",
+        [{"kind": "killed", "value": 12}, {"kind": "injured", "value": 20, "qualifier": "vague"}],
+    ),
+    (
+        "es",
+        "La cifra de muertos subió a 255, incluidos 19 niños.",
+        [{"kind": "killed", "value": 255}, {"kind": "killed", "value": 19, "is_subcount": True}],
+    ),
+    ("es", "El pistolero mató a su esposa y luego se suicidó.", [{"kind": "killed", "value": 2}]),
+    (
+        "es",
+        "Casi medio millón de personas han muerto desde 2011.",
+        [{"kind": "killed", "value": 500_000, "scope": "cumulative"}],
+    ),
+    ("es", "Ciento veintitrés personas fueron evacuadas.", [{"kind": "evacuated", "value": 123}]),
+    ("es", "Él no resultó herido.", NONE),
+    ("es", "El choque causó 12 muertes.", [{"kind": "killed", "value": 12}]),
+]
+
+
+def _case_id(case: tuple[str, str, list[dict]]) -> str:
+    return f"{case[0]}:{case[1][:48]}"
+
+
+def _matches(claim: Claim, expected: dict) -> bool:
+    return all(getattr(claim, key) == value for key, value in expected.items())
+
+
+@pytest.mark.parametrize(("lang", "phrase", "expected"), CASES, ids=[_case_id(c) for c in CASES])
+def test_phrase_table(lang: str, phrase: str, expected: list[dict]) -> None:
+    claims = extract_claims(phrase, lang)
+    shown = [(c.kind, c.value, c.qualifier, c.who, c.scope, c.is_subcount, c.rule) for c in claims]
+    for want in expected:
+        assert any(_matches(c, want) for c in claims), f"missing {want} in {shown}"
+    kinds = {want["kind"] for want in expected}
+    assert {c.kind for c in claims} <= kinds, f"unexpected claims in {shown}"
+    assert len({(c.kind, c.span) for c in claims}) == len(claims), "one claim per kind and span"
+
+
+def test_the_table_is_large_and_covers_every_language() -> None:
+    assert len(CASES) >= 150
+    assert {lang for lang, _, _ in CASES} == {"en", "fr", "pt", "es"}
+    assert sum(1 for _, _, want in CASES if want is NONE) >= 15
+
+
+# --------------------------------------------------------------------------- claims
+
+
+def test_claim_fields_are_valid_and_point_into_the_text() -> None:
+    text = "Storm update.\n\nOfficials said at least 240 people were killed and 1,200 were injured."
+    claims = extract_claims(text)
+    assert claims
+    for claim in claims:
+        assert claim.kind in KINDS
+        assert claim.qualifier in QUALIFIERS
+        assert claim.scope in SCOPES
+        assert claim.sentence in text
+        start, end = claim.span
+        assert claim.sentence.find(text[start:end]) >= 0
+    killed = next(c for c in claims if c.kind == "killed")
+    assert text[killed.span[0] : killed.span[1]] == "at least 240 people"
+
+
+def test_to_dict_is_json_ready() -> None:
+    claim = extract_claims("Two people were killed, police said.")[0]
+    data = json.loads(json.dumps(claim.to_dict()))
+    assert data["kind"] == "killed"
+    assert data["span"] == list(claim.span)
+    assert data["attributed_to"] == "police"
+
+
+def test_unknown_language_uses_english_rules() -> None:
+    claims = extract_claims("Two people were killed.", lang="de")
+    assert [(c.kind, c.value, c.lang) for c in claims] == [("killed", 2, "de")]
+
+
+def test_no_language_means_english() -> None:
+    record = facts_record("a1", "Three people were injured.", None, None)
+    assert record["claims"][0]["lang"] == "en"
+
+
+def test_regional_language_code_uses_its_language() -> None:
+    claims = extract_claims("Duas pessoas ficaram feridas.", lang="pt-BR")
+    assert [(c.kind, c.value, c.lang) for c in claims] == [("injured", 2, "pt")]
+
+
+def test_text_without_claims_gives_nothing() -> None:
+    assert extract_claims("") == []
+    assert extract_claims("The council approved the budget on Tuesday.") == []
+
+
+# --------------------------------------------------------------------------- headline figures
+
+FILLER = " ".join(["The neighbourhood was quiet again on Monday as residents went to work."] * 10)
+
+
+def test_headline_is_the_toll_not_a_subcount_nor_a_cumulative_figure() -> None:
+    text = (
+        "At least 240 people were killed in the offensive, according to a monitoring group. "
+        "The dead included 24 civilians, including 19 in air strikes. "
+        "More than half a million people have died since 2011."
+    )
+    claims = extract_claims(text)
+    assert {c.value for c in claims if c.kind == "killed" and c.is_subcount} == {24, 19}
+    assert any(c.value == 500_000 and c.scope == "cumulative" for c in claims)
+    killed = headline_figures(claims)["killed"]
+    assert killed is not None
+    assert (killed.value, killed.qualifier, killed.attributed_to) == (
+        240,
+        "at_least",
+        "a monitoring group",
+    )
+
+
+def test_cumulative_figure_alone_gives_no_headline_value() -> None:
+    heads = headline_figures(
+        extract_claims("More than half a million people have died since 2011.")
+    )
+    assert "killed" in heads
+    assert heads["killed"] is None
+
+
+def test_toll_of_240_with_a_subcount_of_19() -> None:
+    text = "The offensive has killed 240 people, including 19 children, the monitor said."
+    killed = headline_figures(extract_claims(text))["killed"]
+    assert killed is not None
+    assert (killed.value, killed.attributed_to) == (240, "the monitor")
+
+
+def test_headline_for_shot_one_fatally() -> None:
+    heads = headline_figures(extract_claims("Two people were shot, one fatally."))
+    assert heads["killed"] is not None and heads["killed"].value == 1
+    assert heads["injured"] is not None and heads["injured"].value == 1
+
+
+def test_headline_prefers_the_lead_over_background_further_down() -> None:
+    text = (
+        "Three people were killed in a shooting on Main Street on Saturday. "
+        + FILLER
+        + " In 2012, a gunman killed 26 people at a school in the same state."
+    )
+    killed = headline_figures(extract_claims(text))["killed"]
+    assert killed is not None and killed.value == 3
+
+
+def test_headline_prefers_a_stated_number_to_a_vague_or_ceiling_figure() -> None:
+    text = (
+        "Hundreds were injured and up to 300 may have died. "
+        "Officials confirmed 150 injured and 120 deaths."
+    )
+    heads = headline_figures(extract_claims(text))
+    assert heads["injured"] is not None and heads["injured"].value == 150
+    assert heads["killed"] is not None and heads["killed"].value == 120
+
+
+def test_headline_of_no_one_hurt_is_zero() -> None:
+    injured = headline_figures(extract_claims("A car crashed into a shop. No one was hurt."))[
+        "injured"
+    ]
+    assert injured is not None
+    assert (injured.value, injured.qualifier) == (0, "exact")
+
+
+def test_headline_takes_the_raised_toll() -> None:
+    text = "At least 240 people were killed. Later the death toll rose to more than 255."
+    killed = headline_figures(extract_claims(text))["killed"]
+    assert killed is not None and (killed.value, killed.qualifier) == (255, "more_than")
+
+
+def test_facts_record_follows_the_jsonl_contract() -> None:
+    text = "At least 240 people were killed and 14,000 displaced, according to the UN."
+    record = json.loads(json.dumps(facts_record("doc-1", text, "en", load_lexicons())))
+    assert set(record) == {"id", "claims", "headline"}
+    assert record["id"] == "doc-1"
+    assert set(record["headline"]) >= set(KINDS)
+    killed = record["headline"]["killed"]
+    assert set(killed) == {
+        "value",
+        "low",
+        "high",
+        "qualifier",
+        "who",
+        "attributed_to",
+        "sentence",
+        "span",
+    }
+    assert (killed["value"], killed["qualifier"], killed["attributed_to"]) == (
+        240,
+        "at_least",
+        "the UN",
+    )
+    assert text[killed["span"][0] : killed["span"][1]] == "At least 240 people"
+    assert record["headline"]["displaced"]["value"] == 14000
+    assert record["headline"]["missing"] is None
+
+
+# --------------------------------------------------------------------------- lexicons
+
+MINIMAL = """
+[numbers]
+words = { one = 1, two = 2 }
+[grammar]
+passive = ["were"]
+[who.plural]
+people = "people"
+[kinds.killed]
+after = ["perished"]
+"""
+
+
+def _write(folder: Path, name: str, body: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_repository_lexicons_load() -> None:
+    assert load_lexicons().languages == ["en", "es", "fr", "pt"]
+
+
+def test_a_minimal_lexicon_directory_works(tmp_path: Path) -> None:
+    _write(tmp_path, "en.toml", MINIMAL)
+    claims = extract_claims("Two people perished.", "en", load_lexicons(tmp_path))
+    assert [(c.kind, c.value) for c in claims] == [("killed", 2)]
+    assert extract_claims("Two people were killed.", "en", load_lexicons(tmp_path)) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "key"),
+    [
+        (MINIMAL + "\n[grammar.extra]\n", "grammar.extra"),
+        (MINIMAL.replace("passive =", "pasive ="), "grammar.pasive"),
+        (MINIMAL + "\n[bogus]\nx = 1\n", "bogus"),
+        (MINIMAL + "\n[kinds.exploded]\nafter = ['blew up']\n", "kinds.exploded"),
+        (MINIMAL + "\n[kinds.injured]\nbefore = ['hurting']\nwhen = []\n", "kinds.injured.when"),
+        (MINIMAL.replace("words = { one = 1, two = 2 }", "words = ['one']"), "numbers.words"),
+        (MINIMAL.replace('passive = ["were"]', 'passive = "were"'), "grammar.passive"),
+    ],
+)
+def test_lexicon_errors_name_the_file_and_key(tmp_path: Path, body: str, key: str) -> None:
+    path = _write(tmp_path, "en.toml", body)
+    with pytest.raises(ConfigError) as info:
+        load_lexicons(tmp_path)
+    assert info.value.key == key
+    assert info.value.path == str(path)
+    assert str(path) in str(info.value)
+
+
+def test_lexicon_syntax_error_names_the_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, "en.toml", "[numbers\n")
+    with pytest.raises(ConfigError) as info:
+        load_lexicons(tmp_path)
+    assert info.value.path == str(path)
+
+
+def test_english_lexicon_is_required(tmp_path: Path) -> None:
+    _write(tmp_path, "fr.toml", MINIMAL)
+    with pytest.raises(ConfigError):
+        load_lexicons(tmp_path)
+    with pytest.raises(ConfigError):
+        load_lexicons(tmp_path / "empty")
+
+
+# --------------------------------------------------------------------------- the corpus check
+
+
+@pytest.mark.corpus
+def test_dev_corpus_sample_beats_both_baselines() -> None:
+    if not (GVA / "incidents.jsonl").exists():
+        pytest.skip("../shared/corpora/casualty_gva_longtail_dev is not here")
+    spec = importlib.util.spec_from_file_location(
+        "eval_casualties", ROOT / "bench" / "eval_casualties.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    result = module.evaluate(GVA, limit=300)
+    ours, crude, zeros = (result["systems"][s] for s in ("newsmon", "crude_regex", "all_zeros"))
+    for kind in ("killed", "injured"):
+        assert ours[kind]["exact"] > crude[kind]["exact"]
+        assert ours[kind]["exact"] > zeros[kind]["exact"]
+    assert ours["killed"]["exact"] >= 0.8
