@@ -28,6 +28,7 @@ import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -111,10 +112,10 @@ def load_corpus() -> tuple[dict[str, bytes], dict[str, str]]:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    pages: dict[str, bytes] = {}
-    feed: bytes = b""
+    pages: ClassVar[dict[str, bytes]] = {}
+    feed: ClassVar[bytes] = b""
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server API
+    def do_GET(self) -> None:
         if self.path == "/feed.xml":
             body, kind = self.feed, "application/rss+xml"
         elif self.path.startswith("/p/") and self.path[3:-5] in self.pages:
@@ -141,7 +142,10 @@ def serve(pages: dict[str, bytes]) -> tuple[ThreadingHTTPServer, str]:
         f"<item><title>{k}</title><link>{base}/p/{k}.html</link></item>" for k in sorted(pages)
     )
     _Handler.pages = pages
-    _Handler.feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>AEB</title><link>{base}/</link>{items}</channel></rss>'.encode()
+    _Handler.feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>AEB</title>'
+        f"<link>{base}/</link>{items}</channel></rss>"
+    ).encode()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, base
 
@@ -164,7 +168,8 @@ workers = 2
 """
     )
     (config / "sources.toml").write_text(
-        f'[[source]]\nid = "aeb"\nname = "AEB pages"\nfeeds = ["{base}/feed.xml"]\npoll_every = "1s"\n'
+        '[[source]]\nid = "aeb"\nname = "AEB pages"\n'
+        f'feeds = ["{base}/feed.xml"]\npoll_every = "1s"\n'
     )
     db = workdir / "newsmon.db"
     from newsmon.settings import load_settings
@@ -244,10 +249,12 @@ def main() -> int:
             f"{name:<24} {m['f1']:6.3f} {m['f1_ci']:6.3f} {m['precision']:6.3f} {m['recall']:6.3f} "
             f"{m['accuracy']:6.3f} {m['share_f1_below_0_8']:7.3f} {m['missing']:7d}"
         )
+    median = statistics.median(timings)
+    mode = "prefect" if args.prefect else "plain"
     print(
-        f"pipeline ({'prefect' if args.prefect else 'plain'}): median {statistics.median(timings):.2f}s "
-        f"over {args.runs} runs for {len(pages)} pages ({len(pages) / statistics.median(timings):.1f} pages/s); "
-        f"trafilatura direct {trafilatura_s:.2f}s, extract_article direct {newsmon_direct_s:.2f}s (one core)"
+        f"pipeline ({mode}): median {median:.2f}s over {args.runs} runs for {len(pages)} pages "
+        f"({len(pages) / median:.1f} pages/s); trafilatura direct {trafilatura_s:.2f}s, "
+        f"extract_article direct {newsmon_direct_s:.2f}s (one core)"
     )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))

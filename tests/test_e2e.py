@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -60,7 +60,8 @@ def test_three_ticks_store_exactly_what_changed(site, config_dir, tmp_path, pref
     con = sqlite3.connect(db)
     removed = site.article(*changes.removed[0])
     logged = con.execute(
-        "SELECT f.status FROM fetches f JOIN articles a ON a.id = f.article_id WHERE a.url = ? ORDER BY f.id",
+        "SELECT f.status FROM fetches f JOIN articles a ON a.id = f.article_id "
+        "WHERE a.url = ? ORDER BY f.id",
         [removed.url],
     ).fetchall()
     assert logged[-1] == (404,)
@@ -69,7 +70,8 @@ def test_three_ticks_store_exactly_what_changed(site, config_dir, tmp_path, pref
     )
     edited = site.article(*changes.edited[0])
     seqs = con.execute(
-        "SELECT v.seq FROM versions v JOIN articles a ON a.id = v.article_id WHERE a.url = ? ORDER BY v.seq",
+        "SELECT v.seq FROM versions v JOIN articles a ON a.id = v.article_id "
+        "WHERE a.url = ? ORDER BY v.seq",
         [edited.url],
     ).fetchall()
     assert seqs == [(1,), (2,)]
@@ -241,7 +243,8 @@ poll_every = "1s"
 [[source]]
 id = "hostile"
 name = "Everything that can go wrong"
-feeds = ["{fault}/feed/poisoned", "{fault}/feed/not-xml", "{fault}/status/404", "{fault}/feed/malformed"]
+feeds = ["{fault}/feed/poisoned", "{fault}/feed/not-xml",
+         "{fault}/status/404", "{fault}/feed/malformed"]
 poll_every = "1s"
 """
         )

@@ -54,7 +54,8 @@ def main() -> int:
         site.write_config(DEMO / "config")
         banner(f"fake news site up: {', '.join(f'{k} {v}' for k, v in site.outlets.items())}")
         banner(
-            f"tick 1 at {site.now:%Y-%m-%d %H:%M} UTC (a Prefect flow run on a temporary local server)"
+            f"tick 1 at {site.now:%Y-%m-%d %H:%M} UTC "
+            "(a Prefect flow run on a temporary local server)"
         )
         print(newsmon("run", "--now", site.now.isoformat(), env=env), end="")
 
