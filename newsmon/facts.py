@@ -32,6 +32,7 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from newsmon.errors import ConfigError
 from newsmon.numbers import NumberWords, Quantity, read_quantity
@@ -1713,7 +1714,7 @@ def headline_figures(claims: list[Claim]) -> dict[str, Claim | None]:
 _HEADLINE_FIELDS = ("value", "low", "high", "qualifier", "who", "attributed_to", "sentence", "span")
 
 
-def facts_record(id: str, text: str, lang: str | None, lexicons: Lexicons | None) -> dict:
+def facts_record(id: Any, text: str, lang: str | None, lexicons: Lexicons | None) -> dict:
     """Return the ``newsmon facts`` JSONL record of one text: its claims and headline figures."""
     claims = extract_claims(text, lang or "en", lexicons)
     headline: dict[str, dict | None] = dict.fromkeys(KINDS)
