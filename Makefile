@@ -32,8 +32,14 @@ lint: install
 	$(BIN)/ruff format --check newsmon flows tests bench
 	$(BIN)/mypy
 
+# Benchmarks and evaluations (several minutes; the corpus ones need ../shared/corpora).
 bench: install
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/extraction_aeb.py --runs 3
+	$(BIN)/python bench/eval_casualties.py
+	$(BIN)/python bench/discover_corpora.py
+	$(BIN)/python bench/bounds.py
+	$(BIN)/python bench/politeness.py --requests 5000 --hosts 32 --delay 0.2 --mode both
+	$(BIN)/python bench/crash_safety.py --kills 24 --articles 3000 --hosts 24 --seed 7
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache

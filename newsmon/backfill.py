@@ -46,13 +46,8 @@ def import_jsonl(
                     totals["bad_lines"] += 1
                     print(f"newsmon: {path}:{number}: skipped: {exc}", flush=True)
                     continue
-                result = store_outcome(db, settings, outcome, None)
+                result = store_outcome(db, settings, outcome, None, imported=True)
                 totals[result] = totals.get(result, 0) + 1
-                db.execute(
-                    "UPDATE articles SET status = 'imported', next_check_at = NULL, "
-                    "published = COALESCE(published, ?) WHERE url = ?",
-                    [store.iso(outcome.target.published_hint), outcome.target.url],
-                )
     return totals
 
 
@@ -106,13 +101,8 @@ def import_warc(
                         totals["skipped"] += 1
                         continue
                     totals["html"] += 1
-                    result = store_outcome(db, settings, outcome, None)
+                    result = store_outcome(db, settings, outcome, None, imported=True)
                     totals[result] = totals.get(result, 0) + 1
-                    db.execute(
-                        "UPDATE articles SET status = 'imported', next_check_at = NULL "
-                        "WHERE url = ? AND status IN ('new', 'active', 'not_article')",
-                        [outcome.target.url],
-                    )
             except (ArchiveLoadFailed, OSError, ValueError, EOFError) as exc:
                 totals["damaged_files"] += 1
                 print(

@@ -380,6 +380,11 @@ class Fetcher:
             host = target.raw_host.decode("ascii")
             if rules.crawl_delay is not None:
                 self._crawl_delays[host] = min(rules.crawl_delay, self.settings.max_crawl_delay_s)
+                gate = self._gates.get(host)
+                if gate is not None:  # robots.txt itself was a request: space from it too
+                    gate.next_start = max(
+                        gate.next_start, time.monotonic() + self._crawl_delays[host]
+                    )
             else:
                 self._crawl_delays.pop(host, None)
             return rules, note
@@ -437,6 +442,9 @@ class Fetcher:
                 yield
             finally:
                 self._global.release()
+                # Also space from the end: the server saw this request before we saw its
+                # answer, so the next one cannot reach it early, whatever either's latency.
+                gate.next_start = max(gate.next_start, time.monotonic() + self._delay(host))
 
     def _delay(self, host: str) -> float:
         return max(self.settings.per_host_delay_s, self._crawl_delays.get(host, 0.0))

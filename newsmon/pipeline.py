@@ -359,10 +359,17 @@ def store_batch(
 
 
 def store_outcome(
-    db: sqlite_utils.Database, settings: Settings, outcome: PageOutcome, run_id: int | None
+    db: sqlite_utils.Database,
+    settings: Settings,
+    outcome: PageOutcome,
+    run_id: int | None,
+    *,
+    imported: bool = False,
 ) -> str:
     """Apply one fetch outcome to its article in one BEGIN IMMEDIATE transaction.
 
+    ``imported``: the outcome comes from a backfill file, so the article becomes "imported"
+    (never rechecked) in the same transaction: a concurrent tick never sees it due.
     Returns new_version | unchanged | not_modified | not_article | gone | failed | blocked.
     """
     target = outcome.target
@@ -428,6 +435,11 @@ def store_outcome(
                     if give_up
                     else store.iso(retry_after_failure(now, failures)),
                 )
+        if imported:
+            if updates.get("status", article["status"]) in ("new", "active", "not_article"):
+                updates.update(status="imported", next_check_at=None)
+            if not article["published"] and target.published_hint:
+                updates.setdefault("published", store.iso(target.published_hint))
         assignments = ", ".join(f"{key} = :{key}" for key in updates)
         db.execute(
             f"UPDATE articles SET {assignments} WHERE id = :id", {**updates, "id": article["id"]}
@@ -631,7 +643,7 @@ async def run_tick(
             if progress:
                 progress("fetch", 0, total)
             with CleanPool(
-                settings.clean.workers if total > 8 else 0,
+                settings.clean.workers,
                 settings.clean.timeout_s,
                 settings.clean.min_text_chars,
             ) as pool:

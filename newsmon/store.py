@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
+import socket
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
@@ -201,8 +203,113 @@ def _m002_claims(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m003_stories(db: sqlite_utils.Database) -> None:
+    """Wire copy (near-duplicate index, wire groups) and stories (membership, index, history)."""
+    db.executescript(
+        """
+        CREATE TABLE dedupe_docs (
+            article_id INTEGER PRIMARY KEY,
+            version_id INTEGER NOT NULL,
+            source_id TEXT,
+            exact_hash INTEGER NOT NULL,
+            shingles INTEGER NOT NULL,
+            sample_level INTEGER NOT NULL,
+            sample BLOB NOT NULL,
+            signature BLOB NOT NULL,
+            credit TEXT,
+            wire_group_id INTEGER,
+            match_article_id INTEGER,
+            match_kind TEXT,
+            containment REAL,
+            event_at TEXT,
+            indexed_at TEXT NOT NULL
+        );
+        CREATE INDEX dedupe_docs_exact ON dedupe_docs(exact_hash);
+        CREATE INDEX dedupe_docs_group ON dedupe_docs(wire_group_id)
+            WHERE wire_group_id IS NOT NULL;
+        CREATE TABLE lsh_bands (
+            key INTEGER NOT NULL,
+            article_id INTEGER NOT NULL,
+            PRIMARY KEY (key, article_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE wire_groups (
+            id INTEGER PRIMARY KEY,
+            canonical_article_id INTEGER NOT NULL,
+            credit TEXT,
+            members INTEGER NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL
+        );
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            title TEXT,
+            title_at TEXT,
+            key_terms TEXT NOT NULL DEFAULT '[]',
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            first_day INTEGER NOT NULL,
+            last_day INTEGER NOT NULL,
+            articles INTEGER NOT NULL DEFAULT 0,
+            outlets INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'open',
+            merged_into INTEGER,
+            profile TEXT NOT NULL DEFAULT '{}',
+            lead_profile TEXT NOT NULL DEFAULT '{}',
+            profile_docs INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX stories_last_seen ON stories(last_seen);
+        CREATE TABLE story_articles (
+            article_id INTEGER PRIMARY KEY,
+            story_id INTEGER NOT NULL,
+            version_id INTEGER NOT NULL,
+            source_id TEXT,
+            joined TEXT NOT NULL,
+            score REAL,
+            wire_group_id INTEGER,
+            in_profile INTEGER NOT NULL,
+            event_at TEXT NOT NULL,
+            day INTEGER NOT NULL,
+            assigned_at TEXT NOT NULL,
+            title TEXT,
+            vector TEXT NOT NULL,
+            lead_vector TEXT NOT NULL
+        );
+        CREATE INDEX story_articles_story ON story_articles(story_id, source_id);
+        CREATE TABLE story_postings (
+            feature INTEGER NOT NULL,
+            day INTEGER NOT NULL,
+            article_id INTEGER NOT NULL,
+            PRIMARY KEY (feature, day, article_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE term_df (feature INTEGER PRIMARY KEY, df INTEGER NOT NULL);
+        CREATE TABLE line_df (line INTEGER PRIMARY KEY, df INTEGER NOT NULL);
+        CREATE TABLE story_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+        CREATE TABLE story_events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            story_id INTEGER NOT NULL,
+            other_story_id INTEGER,
+            article_id INTEGER,
+            score REAL,
+            detail TEXT
+        );
+        CREATE INDEX story_events_story ON story_events(story_id);
+        CREATE INDEX story_events_other ON story_events(other_story_id);
+        """
+    )
+
+
+def _m004_run_owner(db: sqlite_utils.Database) -> None:
+    """Record which process runs a tick, so a killed one can be marked interrupted."""
+    db.execute("ALTER TABLE runs ADD COLUMN pid INTEGER")
+    db.execute("ALTER TABLE runs ADD COLUMN host TEXT")
+
+
 # Append only; never edit a released migration. Index i brings the schema to version i+1.
-MIGRATIONS: list[Migration] = [_m001_initial, _m002_claims]
+MIGRATIONS: list[Migration] = [_m001_initial, _m002_claims, _m003_stories, _m004_run_owner]
 
 
 def open_db(path: str | Path, *, busy_timeout_s: float = 30.0) -> sqlite_utils.Database:
@@ -410,10 +517,13 @@ def due_targets(
         ids = list(source_ids)
         where.append(f"source_id IN ({', '.join('?' for _ in ids)})")
         params.extend(ids)
+    # Sources take turns within each priority, so a batch spans many hosts and per-host
+    # politeness never serialises it behind one source's backlog.
     sql = (
         "SELECT id, url, source_id, etag, last_modified, feed_title, published, lang, status "
-        f"FROM articles WHERE {' AND '.join(where)} "
-        "ORDER BY status = 'new' DESC, next_check_at, id"
+        "FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY source_id, status = 'new' "
+        f"ORDER BY next_check_at, id) AS turn FROM articles WHERE {' AND '.join(where)}) "
+        "ORDER BY status = 'new' DESC, turn, next_check_at, id"
     )
     if limit:
         sql += f" LIMIT {int(limit)}"
@@ -487,12 +597,35 @@ def article_by_url_or_id(db: sqlite_utils.Database, key: str) -> dict[str, Any] 
 
 
 def start_run(db: sqlite_utils.Database, kind: str, now: datetime, flow_run_id: str | None) -> int:
+    """Open a run record; first mark runs whose process on this host has died as interrupted."""
+    host = socket.gethostname()
     with write_transaction(db):
+        for run_id, pid in db.execute(
+            "SELECT id, pid FROM runs WHERE status = 'running' AND host = ?", [host]
+        ).fetchall():
+            if not _process_alive(pid):
+                db.execute(
+                    "UPDATE runs SET status = 'interrupted', error = ? WHERE id = ?",
+                    [f"process {pid} ended before the run finished", run_id],
+                )
         cursor = db.execute(
-            "INSERT INTO runs (kind, started_at, status, flow_run_id) VALUES (?, ?, 'running', ?)",
-            [kind, iso(now), flow_run_id],
+            "INSERT INTO runs (kind, started_at, status, flow_run_id, pid, host) "
+            "VALUES (?, ?, 'running', ?, ?, ?)",
+            [kind, iso(now), flow_run_id, os.getpid(), host],
         )
     return int(cursor.lastrowid or 0)
+
+
+def _process_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    return True
 
 
 def finish_run(

@@ -169,3 +169,18 @@ def test_write_transaction_rolls_back_on_error(db):
         db.execute(discover_sql)
         raise RuntimeError("boom")
     assert db.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 0
+
+
+def test_a_run_whose_process_died_is_marked_interrupted(db):
+    import subprocess
+    import sys
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    first = store.start_run(db, "tick", T0, None)
+    db.execute("UPDATE runs SET pid = ? WHERE id = ?", [int(dead.stdout), first])
+    alive = store.start_run(db, "tick", T0, None)  # this process: still running
+    third = store.start_run(db, "tick", T0, None)
+    status = dict(db.execute("SELECT id, status FROM runs"))
+    assert status == {first: "interrupted", alive: "running", third: "running"}
