@@ -43,23 +43,25 @@ class Responder:
 
     def start(self, status: int, headers: list[tuple[str, str]]) -> None:
         """Send the status line and headers."""
+        # Recorded before the bytes leave: a client may read the log as soon as it has them.
+        self.record.status = status
         self.handler.send_response(status)
         for name, value in headers:
             self.handler.send_header(name, value)
         self.handler.end_headers()
-        self.record.status = status
 
     def write(self, data: bytes) -> bool:
         """Send body bytes; return False once the client is gone, the site stops, or HEAD."""
         if self.head_only or self.stop.is_set():
             return False
+        self.record.bytes_sent += len(data)
         try:
             self.handler.wfile.write(data)
             self.handler.wfile.flush()
         except (OSError, ValueError):
+            self.record.bytes_sent -= len(data)
             self.gone()
             return False
-        self.record.bytes_sent += len(data)
         return True
 
     def send(
