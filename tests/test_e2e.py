@@ -187,6 +187,15 @@ def test_serve_runs_ticks_on_schedule_and_stops_cleanly(site, tmp_path):
         with sqlite3.connect(db) as con:
             assert con.execute("SELECT COUNT(*) FROM versions").fetchone()[0] > 0
         assert len(session_processes(process.pid)) >= 2  # newsmon serve + the Prefect server
+        # Two ticks never overlap: the served deployment allows one run, cancelling newcomers.
+        import httpx
+
+        deployment = httpx.get(
+            f"http://127.0.0.1:{port}/api/deployments/name/ingest/newsmon-ingest", timeout=10
+        ).json()
+        limit = deployment.get("global_concurrency_limit") or {}
+        assert limit.get("limit") == 1, deployment
+        assert deployment["concurrency_options"]["collision_strategy"] == "CANCEL_NEW"
     finally:
         process.send_signal(signal.SIGTERM)
         try:
