@@ -37,9 +37,18 @@ store_task = task(name="store-batch", cache_policy=NO_CACHE, persist_result=Fals
 )
 
 
+alert_task = task(name="alert-changes", cache_policy=NO_CACHE, persist_result=False)(
+    pipeline.alert_changes
+)
+
+
 def prefect_steps() -> pipeline.Steps:
     return pipeline.Steps(
-        discover=discover_task, record=record_task, fetch_clean=fetch_clean_task, store=store_task
+        discover=discover_task,
+        record=record_task,
+        fetch_clean=fetch_clean_task,
+        store=store_task,
+        alert=alert_task,
     )
 
 

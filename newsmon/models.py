@@ -132,6 +132,7 @@ class TickReport:
     unchanged: int = 0
     failed: int = 0
     gone: int = 0
+    alerts: int = 0  # figure-change alerts recorded
     errors: dict[str, int] = field(default_factory=dict)
 
     def count_error(self, reason: str) -> None:

@@ -18,8 +18,8 @@ from typing import Any
 
 import sqlite_utils
 
+from . import cluster, facts, store
 from . import diff as diffs
-from . import facts, store
 from .clean import CleanPool
 from .discover import parse_feed, parse_sitemap
 from .errors import FetchError, ParseError
@@ -529,6 +529,19 @@ def _save_version(
     )
     claims = facts.extract_claims(cleaned.text, lang, _lexicons(settings.config_dir))
     store.save_claims(db, version_id, article["id"], claims, facts.headline_figures(claims))
+    cluster.assign_version(
+        db,
+        article_id=article["id"],
+        version_id=version_id,
+        source_id=article["source_id"],
+        url=article["url"],
+        title=cleaned.title,
+        text=cleaned.text,
+        lang=lang,
+        published=store.parse_iso(article["published"]) or _published_at(cleaned.published),
+        seen_at=now,
+        settings=settings.stories,
+    )
     updates.update(
         current_version_id=version_id,
         versions_count=int(article["versions_count"] or 0) + 1,
@@ -539,11 +552,46 @@ def _save_version(
     return "new_version", page_hash
 
 
+def _published_at(value: str | None) -> datetime | None:
+    text = _published_iso(value) if value else None
+    return store.parse_iso(text)
+
+
 def _published_iso(value: str) -> str | None:
     try:
         return store.iso(datetime.fromisoformat(value))
     except ValueError:
         return None
+
+
+def alert_changes(settings: Settings, db_path: str, run_id: int, now: datetime) -> dict[str, int]:
+    """Record figure-change alerts for the stories this run touched; deliver pending ones."""
+    from .alerts import deliver_alerts, plan_alerts
+
+    db = open_store(settings, db_path)
+    try:
+        touched = [
+            row[0]
+            for row in db.execute(
+                """SELECT DISTINCT sa.story_id FROM fetches f
+                   JOIN story_articles sa ON sa.article_id = f.article_id
+                   WHERE f.run_id = ? AND f.outcome = 'ok'""",
+                [run_id],
+            )
+        ]
+        planned = plan_alerts(
+            db,
+            touched,
+            settings.alerts,
+            now,
+            disagreement_window_s=parse_duration(settings.report.disagreement_window),
+        )
+        counts = {"stories": len(touched), "planned": len(planned)}
+        if settings.alerts.webhooks:
+            counts.update(deliver_alerts(db, settings.alerts))
+        return counts
+    finally:
+        db.close()
 
 
 def finish_tick(
@@ -569,6 +617,7 @@ class Steps:
     record: Callable[..., int] = record_discovery
     fetch_clean: Callable[..., Awaitable[list[PageOutcome]]] = fetch_and_clean
     store: Callable[..., dict[str, int]] = store_batch
+    alert: Callable[..., dict[str, int]] = alert_changes
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -656,6 +705,8 @@ async def run_tick(
                     done += len(batch)
                     if progress:
                         progress("fetch", done, total)
+        if kind == "tick":  # backfills replay the past: they do not alert
+            report.alerts = steps.alert(settings, path, plan.run_id, plan.now).get("planned", 0)
     except BaseException as exc:
         finish_tick(settings, path, report, status="failed", error=f"{type(exc).__name__}: {exc}")
         raise

@@ -101,6 +101,32 @@ class ServeSettings:
 
 
 @dataclass
+class StoriesSettings:
+    """Tunables of wire-copy detection and story clustering (section [stories])."""
+
+    active_window: str = "14d"  # a story takes new articles until this long after its last one
+    join_threshold: float = 1.0  # an article joins the best story scoring at least this
+    merge_threshold: float = 1.6  # a second story scoring this with the article is merged in
+    leave_threshold: float = 0.6  # an edited article stays in its story while it scores this
+    near_duplicate_containment: float = 0.6  # share of the shorter text found in the longer
+    max_candidates: int = 24  # member articles scored per new article
+    index_terms: int = 20  # an article's most discriminative features in the inverted index
+    boilerplate_after: int = 3  # a short line seen in this many earlier articles is furniture
+    max_split_members: int = 400  # larger stories are not re-checked for splits
+    names_weight: float = 1.0  # score weights: shared names,
+    numbers_weight: float = 0.5  # numbers,
+    dates_weight: float = 0.25  # dates,
+    lead_weight: float = 0.5  # the leads alone,
+    member_weight: float = 0.5  # the best single member against the story's profile,
+    rare_weight: float = 0.3  # each rare name or number shared (at most three count)
+    rare_df: int = 10  # "rare": in at most this many earlier articles (and 1% of them)
+
+    @property
+    def window_days(self) -> int:
+        return max(1, -(-int(parse_duration(self.active_window)) // 86_400))
+
+
+@dataclass
 class AlertSettings:
     webhooks: list[str] = field(default_factory=list)  # URLs that receive a JSON POST
     min_change_pct: float = 0.0  # smaller moves of a headline figure are not alerted
@@ -122,6 +148,7 @@ class Settings:
     clean: CleanSettings = field(default_factory=CleanSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
     serve: ServeSettings = field(default_factory=ServeSettings)
+    stories: StoriesSettings = field(default_factory=StoriesSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
     report: ReportSettings = field(default_factory=ReportSettings)
     config_dir: str = "config"

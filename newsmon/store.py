@@ -253,8 +253,8 @@ def _m003_stories(db: sqlite_utils.Database) -> None:
             outlets INTEGER NOT NULL DEFAULT 0,
             status TEXT NOT NULL DEFAULT 'open',
             merged_into INTEGER,
-            profile TEXT NOT NULL DEFAULT '{}',
-            lead_profile TEXT NOT NULL DEFAULT '{}',
+            profile BLOB NOT NULL DEFAULT x'',
+            lead_profile BLOB NOT NULL DEFAULT x'',
             profile_docs INTEGER NOT NULL DEFAULT 0,
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL
@@ -273,8 +273,9 @@ def _m003_stories(db: sqlite_utils.Database) -> None:
             day INTEGER NOT NULL,
             assigned_at TEXT NOT NULL,
             title TEXT,
-            vector TEXT NOT NULL,
-            lead_vector TEXT NOT NULL
+            vector BLOB NOT NULL,
+            lead_vector BLOB NOT NULL,
+            terms TEXT NOT NULL DEFAULT '[]'
         );
         CREATE INDEX story_articles_story ON story_articles(story_id, source_id);
         CREATE TABLE story_postings (

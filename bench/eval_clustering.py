@@ -1,0 +1,390 @@
+"""Evaluate story clustering on real corpora: B³ P/R/F1 against gold story labels.
+
+Corpora (read from ../shared/corpora, never copied):
+  gva  casualty_gva_longtail_dev: news articles on Gun Violence Archive incidents; the label is
+       incident_id; articles carry their dates and are fed in date order.
+  ecb  samestory_ecbplus: 982 news texts, 43 topics x 2 look-alike events ("subtopics"); the
+       label is the subtopic. Texts carry no publication date, so all are fed undated (the
+       active window never separates them) in a seeded random order. Reported besides B³:
+       the share of documents whose story also holds documents of the other subtopic of their
+       topic (false merges of look-alike events).
+
+Each article goes through ``newsmon.cluster.assign_version`` (dedupe + clustering) in its own
+BEGIN IMMEDIATE transaction on a temporary SQLite store, exactly as the pipeline calls it;
+``--via-cli`` instead writes the corpus as JSON lines and runs ``newsmon backfill --jsonl``.
+Baselines computed in the same run: every article alone, and plain TF-IDF cosine single-link
+clustering (14-day window on dated corpora) at its best threshold.
+
+    python bench/eval_clustering.py                 # both corpora, default settings
+    python bench/eval_clustering.py --corpus ecb --seeds 0,1,2,3,4
+    python bench/eval_clustering.py --set join_threshold=0.8 --json out.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from newsmon import store  # noqa: E402
+from newsmon.cluster import StoriesSettings, assign_version  # noqa: E402
+
+CORPORA = ROOT.parent / "shared" / "corpora"
+GVA = CORPORA / "casualty_gva_longtail_dev" / "documents.jsonl"
+ECB = CORPORA / "samestory_ecbplus" / "documents.jsonl"
+UNDATED = datetime(2020, 1, 1, tzinfo=UTC)  # "seen" time of undated texts (all the same)
+
+
+@dataclasses.dataclass
+class Doc:
+    key: str
+    url: str
+    title: str | None
+    text: str
+    published: datetime | None
+    source: str
+    label: str
+    group: str  # ECB+ topic (look-alike events share it); "" elsewhere
+
+
+def load_gva(limit: int | None = None) -> list[Doc]:
+    docs = []
+    with GVA.open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            original = re.sub(r"^https?://web\.archive\.org/web/\d+[a-z_]*/", "", record["uri"])
+            host = re.sub(r"^https?://", "", original).split("/")[0].split(":")[0]
+            day = date.fromisoformat(record["dct"])
+            docs.append(
+                Doc(
+                    key=record["doc_id"],
+                    url=f"https://{host}/gva/{record['incident_id']}/{record['doc_id']}",
+                    title=record.get("title") or None,
+                    text=record.get("content") or "",
+                    published=datetime(day.year, day.month, day.day, 12, tzinfo=UTC),
+                    source=host.removeprefix("www."),
+                    label=str(record["incident_id"]),
+                    group="",
+                )
+            )
+    docs.sort(key=lambda d: (d.published or UNDATED, d.key))
+    return docs[:limit] if limit else docs
+
+
+def load_ecb(seed: int, limit: int | None = None) -> list[Doc]:
+    docs = []
+    with ECB.open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            sentences = list(record["sentences"])
+            title = None
+            if record.get("source_url_sentence0"):
+                # ECB+ texts open with their (tokenised) source URL, then the headline.
+                sentences = sentences[1:]
+                title, sentences = (sentences[0], sentences[1:]) if sentences else (None, [])
+            docs.append(
+                Doc(
+                    key=record["doc_id"],
+                    url=f"https://ecbplus.example/{record['doc_id']}",
+                    title=title,
+                    text="\n".join(sentences),
+                    published=None,
+                    source=f"ecb-{record['doc_id']}",
+                    label=record["subtopic"],
+                    group=str(record["topic"]),
+                )
+            )
+    random.Random(seed).shuffle(docs)
+    return docs[:limit] if limit else docs
+
+
+# --- scores -----------------------------------------------------------------------------------
+
+
+def b_cubed(pred: list[Any], gold: list[Any]) -> tuple[float, float, float]:
+    """Return B³ precision, recall and F1 of a clustering against gold labels."""
+    by_pred: dict[Any, set[int]] = defaultdict(set)
+    by_gold: dict[Any, set[int]] = defaultdict(set)
+    for i, (p, g) in enumerate(zip(pred, gold, strict=True)):
+        by_pred[p].add(i)
+        by_gold[g].add(i)
+    precision = recall = 0.0
+    for p, g in zip(pred, gold, strict=True):
+        shared = len(by_pred[p] & by_gold[g])
+        precision += shared / len(by_pred[p])
+        recall += shared / len(by_gold[g])
+    precision /= len(pred)
+    recall /= len(pred)
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+def cross_merge_share(pred: list[Any], docs: list[Doc]) -> float:
+    """Share of documents whose cluster also holds the other event of their topic."""
+    labels: dict[Any, set[str]] = defaultdict(set)
+    for p, doc in zip(pred, docs, strict=True):
+        labels[p].add(doc.label)
+    merged = 0
+    for p, doc in zip(pred, docs, strict=True):
+        topic = doc.label.split("_")[0]
+        merged += any(lab != doc.label and lab.split("_")[0] == topic for lab in labels[p])
+    return merged / len(docs)
+
+
+# --- baseline ---------------------------------------------------------------------------------
+
+_WORDS = re.compile(r"[^\W_]{2,}")
+
+
+def tfidf_single_link(docs: list[Doc], threshold: float, window_days: int | None) -> list[int]:
+    """Plain TF-IDF (lower-cased words, corpus IDF) cosine single-link, within a day window."""
+    counts = [Counter(_WORDS.findall(f"{d.title or ''} {d.text}".lower())) for d in docs]
+    df = Counter(word for c in counts for word in c)
+    n = len(docs)
+    vectors = []
+    for c in counts:
+        v = {w: (1 + math.log(k)) * math.log(n / df[w]) for w, k in c.items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        vectors.append({w: x / norm for w, x in v.items()})
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    days = [d.published.date().toordinal() if d.published else 0 for d in docs]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, v in enumerate(vectors):
+        dots: Counter[int] = Counter()
+        for w, x in v.items():
+            for j in postings[w]:
+                if window_days is None or days[i] - days[j] <= window_days:
+                    dots[j] += x * vectors[j][w]
+        for j, s in dots.items():
+            if s >= threshold:
+                parent[find(i)] = find(j)
+        for w in v:
+            postings[w].append(i)
+    return [find(i) for i in range(n)]
+
+
+def best_baseline(docs: list[Doc], window_days: int | None) -> dict[str, Any]:
+    gold = [d.label for d in docs]
+    best: dict[str, Any] = {}
+    for threshold in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7):
+        pred = tfidf_single_link(docs, threshold, window_days)
+        p, r, f = b_cubed(pred, gold)
+        row = {"threshold": threshold, "precision": p, "recall": r, "f1": f}
+        if any(d.group for d in docs):
+            row["cross_merge_share"] = cross_merge_share(pred, docs)
+        if not best or f > best["f1"]:
+            best = row
+    return best
+
+
+# --- running newsmon ----------------------------------------------------------------------------
+
+
+def cluster_direct(
+    docs: list[Doc], settings: StoriesSettings, db_path: Path
+) -> tuple[list[int], float]:
+    """Feed each document through assign_version in its own transaction; return story ids."""
+    db = store.open_db(db_path)
+    stories = []
+    started = time.perf_counter()
+    try:
+        for index, doc in enumerate(docs, 1):
+            seen = doc.published or UNDATED
+            with store.write_transaction(db):
+                db.execute(
+                    "INSERT INTO articles (id, url, source_id, first_seen, published, status) "
+                    "VALUES (?, ?, ?, ?, ?, 'imported')",
+                    [index, doc.url, doc.source, store.iso(seen), store.iso(doc.published)],
+                )
+                db.execute(
+                    "INSERT INTO versions (id, article_id, seq, fetched_at, url, title, text, "
+                    "fingerprint) VALUES (?, ?, 1, ?, ?, ?, ?, '')",
+                    [index, index, store.iso(seen), doc.url, doc.title, doc.text],
+                )
+                result = assign_version(
+                    db,
+                    article_id=index,
+                    version_id=index,
+                    source_id=doc.source,
+                    url=doc.url,
+                    title=doc.title,
+                    text=doc.text,
+                    lang="en",
+                    published=doc.published,
+                    seen_at=seen,
+                    settings=settings,
+                )
+            stories.append(result.story_id)
+        elapsed = time.perf_counter() - started
+        # Merges move earlier articles: read the final membership back.
+        final = dict(db.execute("SELECT article_id, story_id FROM story_articles").fetchall())
+    finally:
+        db.close()
+    return [final.get(i, s) for i, s in enumerate(stories, 1)], elapsed
+
+
+def cluster_via_cli(docs: list[Doc], db_path: Path, workdir: Path) -> tuple[list[int], float]:
+    """Import the documents with `newsmon backfill --jsonl`; read story ids back by URL."""
+    jsonl = workdir / "corpus.jsonl"
+    with jsonl.open("w", encoding="utf-8") as handle:
+        for doc in docs:
+            record = {
+                "url": doc.url,
+                "title": doc.title,
+                "text": doc.text,
+                "published": store.iso(doc.published),
+                "source": doc.source,
+                "lang": "en",
+            }
+            handle.write(json.dumps(record) + "\n")
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "newsmon.cli",
+            "--db",
+            str(db_path),
+            "backfill",
+            "--jsonl",
+            str(jsonl),
+        ],
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+    elapsed = time.perf_counter() - started
+    db = store.open_db(db_path)
+    try:
+        by_url = dict(
+            db.execute(
+                "SELECT a.url, sa.story_id FROM story_articles sa "
+                "JOIN articles a ON a.id = sa.article_id"
+            ).fetchall()
+        )
+    finally:
+        db.close()
+    missing = sum(1 for d in docs if d.url not in by_url)
+    if missing:
+        print(f"warning: {missing} documents were not clustered by the CLI import", file=sys.stderr)
+    return [by_url.get(d.url, -i) for i, d in enumerate(docs, 1)], elapsed
+
+
+def evaluate(
+    name: str, docs: list[Doc], settings: StoriesSettings, via_cli: bool, window: int | None
+) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="newsmon-eval-") as tmp:
+        db_path = Path(tmp) / "eval.db"
+        if via_cli:
+            pred, elapsed = cluster_via_cli(docs, db_path, Path(tmp))
+        else:
+            pred, elapsed = cluster_direct(docs, settings, db_path)
+    gold = [d.label for d in docs]
+    p, r, f = b_cubed(pred, gold)
+    result: dict[str, Any] = {
+        "corpus": name,
+        "documents": len(docs),
+        "gold_stories": len(set(gold)),
+        "stories": len(set(pred)),
+        "precision": p,
+        "recall": r,
+        "f1": f,
+        "ms_per_article": 1000 * elapsed / len(docs),
+        "singletons_f1": b_cubed(list(range(len(docs))), gold)[2],
+    }
+    if any(d.group for d in docs):
+        result["cross_merge_share"] = cross_merge_share(pred, docs)
+    result["baseline_tfidf_single_link"] = best_baseline(docs, window)
+    return result
+
+
+def _settings(pairs: list[str]) -> StoriesSettings:
+    settings = StoriesSettings()
+    fields = {f.name: f for f in dataclasses.fields(StoriesSettings)}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        if key not in fields:
+            raise SystemExit(f"unknown setting {key!r} (known: {', '.join(fields)})")
+        current = getattr(settings, key)
+        setattr(settings, key, type(current)(value))
+    return settings
+
+
+def _line(result: dict[str, Any]) -> str:
+    base = result["baseline_tfidf_single_link"]
+    text = (
+        f"{result['corpus']:>10}: B3 P={result['precision']:.3f} R={result['recall']:.3f} "
+        f"F1={result['f1']:.3f}"
+    )
+    if "cross_merge_share" in result:
+        text += f" cross-subtopic={result['cross_merge_share']:.3f}"
+    text += (
+        f" | singletons F1={result['singletons_f1']:.3f}"
+        f" | TF-IDF single-link (t={base['threshold']}) F1={base['f1']:.3f}"
+    )
+    if "cross_merge_share" in base:
+        text += f" cross={base['cross_merge_share']:.3f}"
+    return text + f" | {result['ms_per_article']:.1f} ms/article"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--corpus", choices=["gva", "ecb", "all"], default="all")
+    parser.add_argument("--seeds", default="0", help="ECB+ document orders, e.g. 0,1,2")
+    parser.add_argument("--limit", type=int, help="first N documents only (smoke runs)")
+    parser.add_argument(
+        "--via-cli", action="store_true", help="import with `newsmon backfill --jsonl`"
+    )
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="KEY=VALUE", help="a StoriesSettings field"
+    )
+    parser.add_argument("--json", type=Path, help="write the results here")
+    args = parser.parse_args()
+    settings = _settings(args.set)
+    if not CORPORA.exists():
+        print(f"corpora not found at {CORPORA}; nothing to evaluate")
+        return 0
+    print(f"settings: {dataclasses.asdict(settings)}")
+    results = []
+    if args.corpus in ("gva", "all"):
+        results.append(evaluate("gva-dev", load_gva(args.limit), settings, args.via_cli, 14))
+        print(_line(results[-1]), flush=True)
+    if args.corpus in ("ecb", "all"):
+        for seed in [int(s) for s in args.seeds.split(",")]:
+            result = evaluate(
+                f"ecb+ s{seed}", load_ecb(seed, args.limit), settings, args.via_cli, None
+            )
+            result["seed"] = seed
+            results.append(result)
+            print(_line(result), flush=True)
+    if args.json:
+        args.json.write_text(
+            json.dumps({"settings": dataclasses.asdict(settings), "results": results}, indent=2)
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
