@@ -1486,6 +1486,8 @@ def _attribution(text: str, toks: list[_Tok], lex: Lexicon) -> str | None:
             continue
         if i == 0 or toks[i - 1].tag in ",;":
             span = _source_after(toks, i + 1, lex)  # "..., said the Observatory"
+            if span is None and i >= 2:
+                span = _source_before_clause(toks, i - 2, lex)  # "X, which ..., said"
         else:
             span = _source_before(toks, i - 1, lex)  # "Police said ..."
             if span is None and i + 1 < n:
@@ -1495,11 +1497,22 @@ def _attribution(text: str, toks: list[_Tok], lex: Lexicon) -> str | None:
     return None
 
 
+def _source_before_clause(toks: list[_Tok], e: int, lex: Lexicon) -> tuple[int, int] | None:
+    """Find the speaker before an inserted clause: "The group, which relies on ..., said"."""
+    j = e
+    while j >= 0 and toks[j].tag != ",":
+        j -= 1
+    if j < 1 or j + 1 > e or toks[j + 1].tag != "P":
+        return None
+    return _source_before(toks, j - 1, lex)
+
+
 def _source_after(toks: list[_Tok], s: int, lex: Lexicon) -> tuple[int, int] | None:
     e = s
     while e < len(toks) and e - s < 12:
         t = toks[e]
-        if t.tag in ",;.NTXWDUvt@" or t.low in lex.attribution_stop:
+        # A qualifier ("more than") starts the figure, never a source's name.
+        if t.tag in ",;.NTXWDUvt@Q" or t.low in lex.attribution_stop:
             break
         e += 1
     return _trim_source(toks, s, e - 1, lex)

@@ -991,3 +991,13 @@ def test_dev_corpus_sample_beats_both_baselines() -> None:
         assert ours[kind]["exact"] > crude[kind]["exact"]
         assert ours[kind]["exact"] > zeros[kind]["exact"]
     assert ours["killed"]["exact"] >= 0.8
+
+
+def test_a_speaker_before_an_inserted_clause_is_the_source_not_the_qualifier():
+    text = (
+        "The group, which relies on a network of doctors inside the country, "
+        "said more than 600 people had been wounded."
+    )
+    (claim,) = extract_claims(text)
+    assert (claim.kind, claim.value, claim.qualifier) == ("injured", 600, "more_than")
+    assert claim.attributed_to == "the group"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +38,16 @@ def newsmon(*args: str, env: dict[str, str]) -> str:
             f"demo: `newsmon {' '.join(args)}` failed with exit code {result.returncode}"
         )
     return result.stdout
+
+
+def _story_of(url: str) -> int | None:
+    with sqlite3.connect(DEMO / "newsmon.db") as con:
+        row = con.execute(
+            "SELECT sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+            "WHERE a.url = ?",
+            [url],
+        ).fetchone()
+    return int(row[0]) if row else None
 
 
 def banner(text: str) -> None:
@@ -70,6 +81,14 @@ def main() -> int:
         edited = site.article(*changes.edited[0])
         banner(f"the edited article: its versions and what changed ({edited.url})")
         print(newsmon("article", edited.url, env=env), end="")
+
+        story_id = _story_of(edited.url)
+        if story_id is not None:
+            banner(f"its story {story_id}: members across outlets, how the casualty figures moved")
+            print(newsmon("story", str(story_id), env=env), end="")
+        report = DEMO / "report.html"
+        newsmon("report", "--out", str(report), env=env)
+        banner(f"HTML report (opens offline): {report}")
 
         banner("status")
         print(newsmon("status", env=env), end="")
