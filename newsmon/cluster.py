@@ -2,11 +2,13 @@
 
 An article is described by weighted features that mostly carry across languages — names
 (capitalised terms), numbers, and dates resolved against its publication date — plus
-ordinary content words. Weights are TF-IDF with document frequencies kept in the store.
-A new article is compared with the stories whose inverted-index postings share its most
-discriminative features within the active window; it joins the best one when the cosine
-with the story's profile and the mass of shared names/numbers/dates both clear their
-thresholds, else it starts a story. Wire copies follow their wire group's story.
+ordinary content words, and by the same features of its lead. Weights are TF-IDF with
+document frequencies kept in the store. A new article looks up, in an inverted index restricted
+to the active window, the member articles sharing its most discriminative features; it joins
+the story scoring best (its best member and its profile, through per-kind cosines) when that
+clears ``join_threshold``, else starts a story. Wire copies follow their wire group's story
+(see dedupe.py). Stories that two strong matches show to be one are merged; a story whose
+members fall into two groups that do not belong together is split; both are recorded.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import numpy as np
 import sqlite_utils
 
 from . import dedupe
-from .settings import parse_duration
+from .settings import StoriesSettings
 from .store import iso, parse_iso
 from .text import split_sentences
 
@@ -545,44 +547,19 @@ def _key_terms(candidates: set[str], profile: dict[int, float]) -> list[str]:
 # --- settings and results ---------------------------------------------------------------------
 
 
-@dataclass
-class StoriesSettings:
-    """Tunables of dedupe and clustering (the ``[stories]`` section of settings.toml)."""
+def _score_weights(settings: StoriesSettings) -> ScoreWeights:
+    # Settings may come from settings.toml's [stories] section through a copy of this class
+    # that lags behind: every field read with getattr has its default here.
+    def field(name: str) -> float:
+        return float(getattr(settings, name, getattr(StoriesSettings, name)))
 
-    active_window: str = "14d"  # a story takes new articles until this long after its last one
-    join_threshold: float = 1.0  # an article joins the best story scoring at least this
-    merge_threshold: float = 1.6  # a second story scoring this with the article is merged in
-    leave_threshold: float = 0.6  # an edited article stays in its story while it scores this
-    near_duplicate_containment: float = 0.6  # share of the shorter text found in the longer
-    max_candidates: int = 24  # member articles scored per new article
-    index_terms: int = 20  # an article's most discriminative features in the inverted index
-    boilerplate_after: int = 3  # a short line seen in this many earlier articles is furniture
-    max_split_members: int = 400  # larger stories are not re-checked for splits
-    # How a score is composed (see ScoreWeights): weights of the per-kind cosines and lead.
-    names_weight: float = 1.0
-    numbers_weight: float = 0.5
-    dates_weight: float = 0.25
-    lead_weight: float = 0.5
-    member_weight: float = 0.5  # best single member vs the story's profile
-    rare_weight: float = 0.3  # per rare name or number shared (at most three count)
-    rare_df: int = 10  # "rare": in at most this many earlier articles (and 1% of them)
-
-    @property
-    def window_days(self) -> int:
-        return max(1, math.ceil(parse_duration(self.active_window) / 86_400))
-
-
-def _score_weights(settings: Any) -> ScoreWeights:
-    # Settings may come from settings.toml's [stories] section (a copy of StoriesSettings
-    # that can lag behind): every field read here has a default.
-    defaults = StoriesSettings()
     return ScoreWeights(
-        names=getattr(settings, "names_weight", defaults.names_weight),
-        numbers=getattr(settings, "numbers_weight", defaults.numbers_weight),
-        dates=getattr(settings, "dates_weight", defaults.dates_weight),
-        lead=getattr(settings, "lead_weight", defaults.lead_weight),
-        member=getattr(settings, "member_weight", defaults.member_weight),
-        rare=getattr(settings, "rare_weight", defaults.rare_weight),
+        names=field("names_weight"),
+        numbers=field("numbers_weight"),
+        dates=field("dates_weight"),
+        lead=field("lead_weight"),
+        member=field("member_weight"),
+        rare=field("rare_weight"),
     )
 
 
@@ -1080,7 +1057,7 @@ def assign_version(
     # Rare: in at most rare_df earlier articles and in at most 1% of them (so never in a young
     # store). Only for a dated article: a rare name recurring within days marks one event,
     # while without a date a recurring celebrity or team cannot be told from the event's own.
-    rare_df = min(getattr(settings, "rare_df", StoriesSettings.rare_df), documents // 100)
+    rare_df = min(settings.rare_df, documents // 100)
     if published is not None and rare_df >= 1:
         article.rare = frozenset(
             feature_id(key) for key in named if key[0] in "en" and 0 < df.get(key, 0) <= rare_df
@@ -1113,11 +1090,7 @@ def assign_version(
         old_story = int(previous["story_id"])
         _leave(db, previous, settings, now)
         if followed == old_story:
-            return join(
-                old_story,
-                "wire_copy" if previous["joined"] == "wire_copy" else previous["joined"],
-                None,
-            )
+            return join(old_story, previous["joined"], None)
         stay = _one(db, "SELECT * FROM stories WHERE id = ?", [old_story])
         if stay is not None and followed is None:
             score = _score_against(db, article, stay, settings)
@@ -1169,7 +1142,104 @@ def _place(
                 article_id=article_id,
                 score=other.score,
             )
+    moved = _split_if_incoherent(db, story_id, settings, now)
+    if moved is not None and article_id in moved[1]:
+        return Assignment(result.wire_group_id, moved[0], result.joined)
     return result
+
+
+# A story is re-examined when it reaches one of these sizes (a few checks over its life).
+_COHERENCE_CHECKS = frozenset({6, 8, 11, 15, 20, 27, 36, 48, 64})
+
+
+def _split_if_incoherent(
+    db: sqlite_utils.Database, story_id: int, settings: StoriesSettings, now: datetime
+) -> tuple[int, list[int]] | None:
+    """Split off a group of members that hangs together but not with the rest of the story.
+
+    An article about a look-alike event can join a story on one strong match; articles about
+    that other event then follow it in. Average-link clustering of the members into two
+    groups finds them: both groups at least ``split_min_members`` (and a fifth of the story),
+    their mean cross similarity under ``split_max_inter`` and well under (by
+    ``split_margin``) each group's own. Returns (new story id, its articles) after a split.
+    """
+    count = db.execute(
+        "SELECT COUNT(*) FROM story_articles WHERE story_id = ?", [story_id]
+    ).fetchone()[0]
+    if count not in _COHERENCE_CHECKS:
+        return None
+    members = _rows(
+        db,
+        "SELECT article_id, vector, lead_vector, wire_group_id FROM story_articles "
+        "WHERE story_id = ? ORDER BY event_at, article_id",
+        [story_id],
+    )
+    profiles = [_member_profile(m) for m in members]
+    weights = _score_weights(settings)
+    size = len(members)
+    matrix = np.zeros((size, size))
+    for i in range(size):
+        for j in range(i):
+            matrix[i, j] = matrix[j, i] = similarity(profiles[i], profiles[j], weights)
+    groups = _two_groups(matrix, [m["wire_group_id"] for m in members])
+    if groups is None:
+        return None
+    first, second = groups
+    smallest = min(len(first), len(second))
+    if smallest < max(
+        getattr(settings, "split_min_members", StoriesSettings.split_min_members), 0.2 * size
+    ):
+        return None
+    inter = float(matrix[np.ix_(first, second)].mean())
+    own = min(_mean_within(matrix, first), _mean_within(matrix, second))
+    max_inter = settings.split_max_inter
+    margin = settings.split_margin
+    if inter >= max_inter or own - inter < margin:
+        return None
+    # The group holding the story's first article keeps the story.
+    leaving = second if 0 in first else first
+    moved = [int(members[i]["article_id"]) for i in leaving]
+    new_id = split_story(db, story_id, moved, now=now, reason="incoherent")
+    return new_id, moved
+
+
+def _two_groups(matrix: np.ndarray, wire_groups: list[Any]) -> tuple[list[int], list[int]] | None:
+    """Average-link agglomeration down to two groups (copies of one text start together)."""
+    clusters: dict[int, list[int]] = {}
+    seen: dict[Any, int] = {}
+    for i, group in enumerate(wire_groups):
+        if group is not None and group in seen:
+            clusters[seen[group]].append(i)
+        else:
+            clusters[i] = [i]
+            if group is not None:
+                seen[group] = i
+    if len(clusters) < 2:
+        return None
+    keys = list(clusters)
+    link = np.array([[matrix[np.ix_(clusters[a], clusters[b])].mean() for b in keys] for a in keys])
+    np.fill_diagonal(link, -np.inf)
+    sizes = np.array([len(clusters[k]) for k in keys], dtype=float)
+    alive = list(range(len(keys)))
+    members = [list(clusters[k]) for k in keys]
+    while len(alive) > 2:
+        sub = link[np.ix_(alive, alive)]
+        flat = int(np.argmax(sub))
+        a, b = alive[flat // len(alive)], alive[flat % len(alive)]
+        merged = (link[a] * sizes[a] + link[b] * sizes[b]) / (sizes[a] + sizes[b])
+        link[a], link[:, a] = merged, merged
+        link[a, a] = -np.inf
+        sizes[a] += sizes[b]
+        members[a] += members[b]
+        alive.remove(b)
+    return members[alive[0]], members[alive[1]]
+
+
+def _mean_within(matrix: np.ndarray, group: list[int]) -> float:
+    if len(group) < 2:
+        return float("inf")
+    block = matrix[np.ix_(group, group)]
+    return float((block.sum() - np.trace(block)) / (len(group) * (len(group) - 1)))
 
 
 def _followed_story(db: sqlite_utils.Database, matches: list[dedupe.NearDuplicate]) -> int | None:

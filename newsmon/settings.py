@@ -113,6 +113,9 @@ class StoriesSettings:
     index_terms: int = 20  # an article's most discriminative features in the inverted index
     boilerplate_after: int = 3  # a short line seen in this many earlier articles is furniture
     max_split_members: int = 400  # larger stories are not re-checked for splits
+    split_min_members: int = 3  # a group split off an incoherent story has at least this many
+    split_max_inter: float = 0.85  # ... scores below this with the rest on average
+    split_margin: float = 0.3  # ... and this much below its own members' mean similarity
     names_weight: float = 1.0  # score weights: shared names,
     numbers_weight: float = 0.5  # numbers,
     dates_weight: float = 0.25  # dates,
