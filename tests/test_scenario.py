@@ -83,6 +83,8 @@ def test_the_karsa_story_from_wire_figure_to_silent_edit(site, tmp_path, receive
     }
     assert set(urls.values()) <= members  # meridian, courrier and the wire copies: one story
     assert site.article("meridian", "U").url not in members  # the rail strike is not Karsa
+    # A football match in the same city is another event: it stays apart.
+    assert site.article("valley", "V").url not in members
 
     timeline = story_timeline(db, story_id)
     killed = timeline["kinds"]["killed"]
