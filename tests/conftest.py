@@ -102,3 +102,17 @@ def config_dir(tmp_path: Path, site: object) -> Path:
     site.write_config(directory)  # type: ignore[attr-defined]
     load_settings(directory)  # fail here, not in the CLI, if the site writes a bad config
     return directory
+
+
+@pytest.fixture
+def receiver() -> Iterator[object]:
+    """A loopback webhook receiver that records every POST (tests/test_alerts.Receiver)."""
+    from tests.test_alerts import Receiver
+
+    hook = Receiver()
+    hook.thread.start()
+    try:
+        yield hook
+    finally:
+        hook.server.shutdown()
+        hook.server.server_close()

@@ -10,7 +10,6 @@ the toll, and without alerting twice.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import lxml.html
@@ -21,7 +20,6 @@ from newsmon.pipeline import run_tick
 from newsmon.report import build_report
 from newsmon.settings import load_settings
 from newsmon.timeline import story_timeline
-from tests.test_alerts import Receiver
 
 pytestmark = pytest.mark.e2e
 
@@ -33,17 +31,6 @@ KARSA = [
     ("harbor", "N"),
     ("valley", "W"),
 ]
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    hook = Receiver()
-    hook.thread.start()
-    try:
-        yield hook
-    finally:
-        hook.server.shutdown()
-        hook.server.server_close()
 
 
 def tick(settings: Any, path: Any, site: Any) -> None:
