@@ -621,11 +621,23 @@ def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def export_rows(db: Any) -> Iterable[dict[str, Any]]:
+    """Yield every article with its versions (each with its claims) and its story id."""
     for article in db.query("SELECT * FROM articles ORDER BY id"):
-        article["versions"] = [
-            {k: v for k, v in ver.items() if k != "article_id"}
-            for ver in store.versions(db, article["id"])
-        ]
+        membership = db.execute(
+            "SELECT story_id, wire_group_id FROM story_articles WHERE article_id = ?",
+            [article["id"]],
+        ).fetchone()
+        article["story_id"], article["wire_group_id"] = membership or (None, None)
+        article["versions"] = []
+        for version in store.versions(db, article["id"]):
+            version.pop("article_id")
+            version["claims"] = [
+                {k: v for k, v in claim.items() if k not in ("version_id", "article_id")}
+                for claim in db.query(
+                    "SELECT * FROM claims WHERE version_id = ? ORDER BY span_start", [version["id"]]
+                )
+            ]
+            article["versions"].append(version)
         yield article
 
 

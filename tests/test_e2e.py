@@ -116,6 +116,12 @@ def test_three_ticks_store_exactly_what_changed(site, config_dir, tmp_path, pref
     rows = [json.loads(line) for line in exported.splitlines()]
     assert {r["url"] for r in rows} >= expected_first
     assert sum(len(r["versions"]) for r in rows) == len(expected_first) + second["new_versions"]
+    exported_edit = next(r for r in rows if r["url"] == edited.url)
+    assert exported_edit["story_id"] is not None
+    headlines = [
+        (c["kind"], c["value"]) for c in exported_edit["versions"][-1]["claims"] if c["is_headline"]
+    ]
+    assert ("killed", new_value) in headlines
 
     status = json.loads(
         run_cli("--config", str(config_dir), "--db", str(db), "status", "--format", "json").stdout
