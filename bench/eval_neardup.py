@@ -115,7 +115,11 @@ def load_texts() -> list[Text]:
     # incidents, one agency text on several sites): keep one text of each.
     kept: list[Text] = []
     by_event: dict[str, list[Text]] = defaultdict(list)
+    keys: set[str] = set()
     for text in texts:
+        if text.key in keys:
+            continue  # GVA lists a few pages under two incidents
+        keys.add(text.key)
         if all(true_containment(text.body, other.body) < 0.3 for other in by_event[text.event]):
             by_event[text.event].append(text)
             kept.append(text)

@@ -319,3 +319,24 @@ def test_furniture_is_a_line_the_same_outlet_repeats_not_its_articles(mem) -> No
         {line_key("Advertisement")},
         {line_key("Advertisement")},
     )
+
+
+def test_the_settings_file_section_drives_clustering(mem) -> None:
+    from newsmon import settings as settings_module
+
+    section = getattr(settings_module, "StoriesSettings", None)
+    if section is None:
+        pytest.skip("settings.toml has no [stories] section yet")
+    configured = section()
+    with store.write_transaction(mem):
+        first = assign_version(
+            mem, article_id=1, version_id=1, source_id=PT.source, url="https://a.test/1",
+            title=PT.title, text=PT.text, lang="pt", published=PT.published,
+            seen_at=PT.published, settings=configured,
+        )  # fmt: skip
+        second = assign_version(
+            mem, article_id=2, version_id=2, source_id=FR.source, url="https://b.test/2",
+            title=FR.title, text=FR.text, lang="fr", published=FR.published,
+            seen_at=FR.published, settings=configured,
+        )  # fmt: skip
+    assert second.story_id == first.story_id
