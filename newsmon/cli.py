@@ -632,7 +632,7 @@ def export_rows(db: Any) -> Iterable[dict[str, Any]]:
         for version in store.versions(db, article["id"]):
             version.pop("article_id")
             version["claims"] = [
-                {k: v for k, v in claim.items() if k not in ("version_id", "article_id")}
+                {k: v for k, v in claim.items() if k not in ("id", "version_id", "article_id")}
                 for claim in db.query(
                     "SELECT * FROM claims WHERE version_id = ? ORDER BY span_start", [version["id"]]
                 )
