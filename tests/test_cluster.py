@@ -340,3 +340,38 @@ def test_the_settings_file_section_drives_clustering(mem) -> None:
             seen_at=FR.published, settings=configured,
         )  # fmt: skip
     assert second.story_id == first.story_id
+
+
+def test_a_story_holding_two_events_splits_when_it_grows(mem) -> None:
+    from newsmon.cluster import _split_if_incoherent
+
+    items = fakesite_articles()
+    offensive = [items[k] for k in ("meridian/A", "harbor/N", "courrier/F1")]
+    match = items["valley/V"]
+    paragraphs = match.text.split("\n\n")
+    football = [
+        match,
+        Item(
+            90, "sports-a", "Karsa SC beat Dunmore", "\n\n".join(paragraphs[:-2]), match.published
+        ),
+        Item(
+            91,
+            "sports-b",
+            "Darwish double for Karsa SC",
+            "\n\n".join(paragraphs[1:]),
+            match.published,
+        ),
+    ]
+    stories = {assign(mem, item).story_id for item in [*offensive, *football]}
+    kept = min(stories)
+    with store.write_transaction(mem):
+        for other in sorted(stories - {kept}):
+            merge_stories(mem, kept, other)  # as if a look-alike had been let in
+        result = _split_if_incoherent(mem, kept, StoriesSettings(), T0)
+    assert result is not None
+    new_story, moved = result
+    # The match report was published first, so its group keeps the story.
+    assert sorted(moved) == sorted(i.article_id for i in offensive)
+    rows = mem.execute("SELECT kind, story_id, other_story_id, detail FROM story_events").fetchall()
+    assert rows[-1][:3] == ("split", kept, new_story)
+    assert json.loads(rows[-1][3])["reason"] == "incoherent"
