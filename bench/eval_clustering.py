@@ -64,7 +64,7 @@ class Doc:
 def load_gva(limit: int | None = None) -> list[Doc]:
     docs = []
     with GVA.open(encoding="utf-8") as handle:
-        for line in handle:
+        for number, line in enumerate(handle, 1):
             record = json.loads(line)
             original = re.sub(r"^https?://web\.archive\.org/web/\d+[a-z_]*/", "", record["uri"])
             host = re.sub(r"^https?://", "", original).split("/")[0].split(":")[0]
@@ -72,7 +72,9 @@ def load_gva(limit: int | None = None) -> list[Doc]:
             docs.append(
                 Doc(
                     key=record["doc_id"],
-                    url=f"https://{host}/gva/{record['incident_id']}/{record['doc_id']}",
+                    # A doc_id can appear under two incidents: the line number keeps URLs
+                    # unique without putting the label in them.
+                    url=f"https://{host}/gva/{number}/{record['doc_id']}",
                     title=record.get("title") or None,
                     text=record.get("content") or "",
                     published=datetime(day.year, day.month, day.day, 12, tzinfo=UTC),

@@ -30,7 +30,7 @@ import sqlite_utils
 from . import dedupe
 from .settings import StoriesSettings
 from .store import iso, parse_iso
-from .text import split_sentences
+from .text import is_volatile, split_sentences
 
 # --- features ---------------------------------------------------------------------------------
 
@@ -230,6 +230,40 @@ def _word_key(folded: str) -> str:
     return folded
 
 
+# Abbreviations that place names are written both ways with ("Mt. Washington").
+_ABBREVIATIONS = {
+    "mt": "mount",
+    "ft": "fort",
+    "ave": "avenue",
+    "blvd": "boulevard",
+    "rd": "road",
+    "hwy": "highway",
+    "pkwy": "parkway",
+}
+# A street address: "the 400 block of Pecan Ave.", "16411 Saybrook", "1200 N. Main Street".
+_ADDRESS = re.compile(
+    r"(?<![\d,.])(\d{2,6})\s+(block\s+of\s+)?(?:(?:[NSEW]|North|South|East|West)\.?\s+)?"
+    r"([A-Z][^\W\d_]+)"
+)
+# A video playlist entry ("1:49 Grandmother says … Pause"): another article's headline.
+_PLAYLIST = re.compile(r"^\s*\d{1,2}:\d\d\s+(?![ap]\.?m\b)\S", re.IGNORECASE)
+
+
+def address_keys(piece: str) -> list[str]:
+    """Return the street addresses of a text as keys ("400 pecan"): rare and event-specific."""
+    keys = []
+    for match in _ADDRESS.finditer(piece):
+        number, block, street = match.groups()
+        value = int(number)
+        if not block and (value < 100 or 1900 <= value <= 2099):
+            continue  # "25 Police officers", "2016 United Way": a count or a year
+        folded = _fold(street)
+        if folded in _STOPWORDS or folded in _MONTHS:
+            continue
+        keys.append(f"{value} {_ABBREVIATIONS.get(folded, folded)}")
+    return keys
+
+
 _TITLE_SPLIT = re.compile(r"\s+(?:[-|–—]|::)\s+")
 _DIGITS = re.compile(r"\d")
 
@@ -276,11 +310,16 @@ def extract_features(
     weights = weights or FeatureWeights()
     text = unicodedata.normalize("NFKC", text)
     title = unicodedata.normalize("NFKC", title) if title else None
-    if furniture:
-        text = "\n".join(line for line in text.splitlines() if line_key(line) not in furniture)
-        if title:
-            parts = _TITLE_SPLIT.split(title)
-            title = " - ".join([parts[0], *(p for p in parts[1:] if line_key(p) not in furniture)])
+    text = "\n".join(
+        line
+        for line in text.splitlines()
+        if not _PLAYLIST.match(line)
+        and not is_volatile(line)  # "Read also: …" names another story
+        and (not furniture or line_key(line) not in furniture)
+    )
+    if furniture and title:
+        parts = _TITLE_SPLIT.split(title)
+        title = " - ".join([parts[0], *(p for p in parts[1:] if line_key(p) not in furniture)])
     spans = split_sentences(text)
     tokenised = [_TOKEN.findall(text[a:b]) for a, b in spans]
     capitalised_inside = {
@@ -307,6 +346,7 @@ def extract_features(
         previous: str | None = None
         for index, token in enumerate(tokens):
             folded = _fold(token)
+            folded = _ABBREVIATIONS.get(folded, folded)
             if len(folded) < 2 or folded in _STOPWORDS:
                 previous = None
                 continue
@@ -338,6 +378,8 @@ def extract_features(
                 counts["n:" + key] += weights.number * factor
         for key, count in extract_dates(piece, reference).items():
             counts["d:" + key] += weights.date * factor * count
+        for key in address_keys(piece):
+            counts["e:" + key] += weights.name * factor
 
     lead: defaultdict[str, float] = defaultdict(float)
     if title:
@@ -423,9 +465,12 @@ class Profile:
     full: Vector
     lead: Vector
     rare: frozenset[int] = frozenset()  # names and numbers few stored articles have
+    lang: str | None = None  # primary language subtag ("fr"), when known
 
 
-def _cosines(a: Vector, b: Vector) -> tuple[float, list[float]]:
+def _cosines(a: Vector, b: Vector, words: bool = True) -> tuple[float, list[float]]:
+    """Return the overall cosine and the cosine of each kind; ``words=False`` leaves words out
+    of the overall one (two languages share names, figures and dates, not words)."""
     small, large = (
         (a.weights, b.weights) if len(a.weights) <= len(b.weights) else (b.weights, a.weights)
     )
@@ -434,7 +479,12 @@ def _cosines(a: Vector, b: Vector) -> tuple[float, list[float]]:
         other = large.get(key)
         if other:
             dots[key & 3] += value * other
-    overall = sum(dots) / (a.norm * b.norm) if a.norm and b.norm else 0.0
+    if words:
+        overall = sum(dots) / (a.norm * b.norm) if a.norm and b.norm else 0.0
+    else:
+        na = math.sqrt(sum(n * n for n in a.kind_norms[:3]))
+        nb = math.sqrt(sum(n * n for n in b.kind_norms[:3]))
+        overall = sum(dots[:3]) / (na * nb) if na and nb else 0.0
     kinds = [
         dots[k] / (a.kind_norms[k] * b.kind_norms[k])
         if a.kind_norms[k] and b.kind_norms[k]
@@ -452,8 +502,9 @@ def similarity(a: Profile, b: Profile, weights: ScoreWeights | None = None) -> f
     or a street number seen in a handful of articles links them whatever else they say.
     """
     w = weights or ScoreWeights()
-    overall, kinds = _cosines(a.full, b.full)
-    lead, _ = _cosines(a.lead, b.lead)
+    same_language = not (a.lang and b.lang and a.lang != b.lang)
+    overall, kinds = _cosines(a.full, b.full, same_language)
+    lead, _ = _cosines(a.lead, b.lead, same_language)
     rare = 0
     if a.rare and w.rare:
         rare = min(w.rare_max, sum(1 for key in a.rare if key in b.full.weights))
@@ -569,7 +620,9 @@ class Assignment:
 
     wire_group_id: int | None  # None when the article has no near-duplicate
     story_id: int
-    joined: str  # "new_story" | "joined" | "wire_copy" (followed its wire group's story)
+    # "new_story" | "joined" | "wire_copy" (followed its wire group's story) | "follow_up"
+    # (joined a story past its active window: a later chapter naming the same people)
+    joined: str
 
 
 # --- the store ----------------------------------------------------------------------------------
@@ -707,7 +760,15 @@ def _story_profile(row: dict[str, Any]) -> Profile:
 
 
 def _member_profile(row: dict[str, Any]) -> Profile:
-    return Profile(_unpack_vector(row["vector"]), _unpack_vector(row["lead_vector"]))
+    return Profile(
+        _unpack_vector(row["vector"]), _unpack_vector(row["lead_vector"]), lang=row.get("lang")
+    )
+
+
+def _language(lang: str | None) -> str | None:
+    """Return the primary subtag of a language tag ("pt-BR" -> "pt"), or None."""
+    primary = (lang or "").replace("_", "-").split("-")[0].strip().lower()
+    return primary or None
 
 
 @dataclass
@@ -724,11 +785,20 @@ def _candidates(
     day: int,
     settings: StoriesSettings,
     exclude_article_id: int,
+    follow_up: bool = False,
+    source_id: str | None = None,
 ) -> list[_Candidate]:
-    """Return the active stories sharing discriminative features with ``article``, scored."""
-    window = settings.window_days
+    """Return the active stories sharing discriminative features with ``article``, scored.
+
+    With ``follow_up``, the stories of the follow-up window instead, found through names only
+    (a trial or an anniversary months later names the people of the event).
+    """
+    window = settings.follow_up_days if follow_up else settings.window_days
     hits: defaultdict[int, float] = defaultdict(float)
-    for key in _posted(article.full.weights, settings.index_terms):
+    posted = _posted(article.full.weights, settings.index_terms)
+    if follow_up:
+        posted = [key for key in posted if key & 3 == 0]
+    for key in posted:
         weight = article.full.weights[key]
         for (article_id,) in db.execute(
             "SELECT article_id FROM story_postings WHERE feature = ? AND day BETWEEN ? AND ? "
@@ -742,13 +812,22 @@ def _candidates(
         return []
     members = _rows(
         db,
-        "SELECT article_id, story_id, vector, lead_vector FROM story_articles "
+        "SELECT article_id, story_id, source_id, lang, vector, lead_vector FROM story_articles "
         f"WHERE article_id IN ({_in(chosen)})",
         chosen,
     )
     by_story: dict[int, list[Profile]] = {}
+    rare_names = {key for key in article.rare if key & 3 == 0}
     for row in members:
-        by_story.setdefault(int(row["story_id"]), []).append(_member_profile(row))
+        member = _member_profile(row)
+        if follow_up and (
+            row["source_id"] == source_id
+            or sum(1 for key in rare_names if key in member.full.weights) < settings.follow_up_names
+        ):
+            continue  # months later, only the people of the event tie an article to it
+        by_story.setdefault(int(row["story_id"]), []).append(member)
+    if not by_story:
+        return []
     stories = _rows(
         db,
         f"SELECT * FROM stories WHERE id IN ({_in(list(by_story))}) AND status = 'open' "
@@ -756,11 +835,13 @@ def _candidates(
         [*by_story, day - window, day + window],
     )
     weights = _score_weights(settings)
-    plain = Profile(article.full, article.lead)
+    plain = Profile(article.full, article.lead, lang=article.lang)
     out = []
     for story in stories:
         profile = _story_profile(story)
         candidate = _Candidate(story, profile, by_story[int(story["id"])])
+        languages = {m.lang for m in candidate.members}
+        profile.lang = languages.pop() if len(languages) == 1 else None
         best_member = max(similarity(article, m, weights) for m in candidate.members)
         # Rare shared names count between two articles, not against a story's union of them.
         candidate.score = weights.member * best_member + (1 - weights.member) * similarity(
@@ -873,6 +954,7 @@ def _join(
     in_profile: bool,
     settings: StoriesSettings,
     now: datetime,
+    lang: str | None = None,
 ) -> None:
     """Write the membership row and postings; fold the article into the story incrementally."""
     day = event_at.date().toordinal()
@@ -888,8 +970,8 @@ def _join(
     db.execute(
         """INSERT INTO story_articles (article_id, story_id, version_id, source_id, joined, score,
                wire_group_id, in_profile, event_at, day, assigned_at, title, vector, lead_vector,
-               terms)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               terms, lang)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [
             article_id,
             story_id,
@@ -906,6 +988,7 @@ def _join(
             _pack(vector),
             _pack(lead_vector),
             json.dumps(terms, ensure_ascii=False),
+            lang,
         ],
     )
     db.conn.executemany(
@@ -1053,7 +1136,8 @@ def assign_version(
     terms = [k for k in list(named)[: KEY_TERMS * 2] if not k.startswith("d:")]
     vector = _ids(named)
     lead_vector = _ids(_unit(features.lead, idf, LEAD_TERMS))
-    article = Profile(Vector.of(vector), Vector.of(lead_vector))
+    language = _language(lang)
+    article = Profile(Vector.of(vector), Vector.of(lead_vector), lang=language)
     # Rare: in at most rare_df earlier articles and in at most 1% of them (so never in a young
     # store). Only for a dated article: a rare name recurring within days marks one event,
     # while without a date a recurring celebrity or team cannot be told from the event's own.
@@ -1081,6 +1165,7 @@ def assign_version(
             in_profile=joined != "wire_copy",
             settings=settings,
             now=now,
+            lang=language,
         )
         return Assignment(group_id, story_id, joined)
 
@@ -1097,14 +1182,14 @@ def assign_version(
             if int(stay["articles"]) == 0 or score >= settings.leave_threshold:
                 joined = "joined" if previous["joined"] == "wire_copy" else previous["joined"]
                 return join(old_story, joined, score if int(stay["articles"]) else None)
-        result = _place(db, article, event_at, followed, join, settings, now, article_id)
+        result = _place(db, article, event_at, followed, join, settings, now, article_id, source_id)
         _record(db, "move", result.story_id, old_story, article_id, now)
         if stay is not None and int(stay["articles"]) == 0:
             db.execute("UPDATE stories SET status = 'empty' WHERE id = ?", [old_story])
         else:
             _split_if_disconnected(db, old_story, settings, now)
         return result
-    return _place(db, article, event_at, followed, join, settings, now, article_id)
+    return _place(db, article, event_at, followed, join, settings, now, article_id, source_id)
 
 
 def _place(
@@ -1116,12 +1201,21 @@ def _place(
     settings: StoriesSettings,
     now: datetime,
     article_id: int,
+    source_id: str | None = None,
 ) -> Assignment:
     """Put an article in its wire group's story, the best matching story, or a new one."""
     if followed is not None:
         return join(followed, "wire_copy", None)
-    candidates = _candidates(db, article, event_at.date().toordinal(), settings, article_id)
+    day = event_at.date().toordinal()
+    candidates = _candidates(db, article, day, settings, article_id)
     if not candidates or candidates[0].score < settings.join_threshold:
+        if settings.follow_up_days > settings.window_days:
+            # Not news of an active story: perhaps a later chapter of an older one.
+            older = _candidates(
+                db, article, day, settings, article_id, follow_up=True, source_id=source_id
+            )
+            if older and older[0].score >= settings.follow_up_threshold:
+                return join(int(older[0].story["id"]), "follow_up", older[0].score)
         return join(_new_story(db, event_at, now), "new_story", None)
     best = candidates[0]
     story_id = int(best.story["id"])

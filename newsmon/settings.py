@@ -123,6 +123,13 @@ class StoriesSettings:
     member_weight: float = 0.5  # the best single member against the story's profile,
     rare_weight: float = 0.3  # each rare name or number shared (at most three count)
     rare_df: int = 10  # "rare": in at most this many earlier articles (and 1% of them)
+    follow_up_window: str = "400d"  # an aged-out story still takes a follow-up this long after
+    follow_up_threshold: float = 1.2  # ... scoring at least this ("0d" window: never)
+    follow_up_names: int = 2  # ... and naming this many rare names one of its members names
+
+    @property
+    def follow_up_days(self) -> int:
+        return -(-int(parse_duration(self.follow_up_window)) // 86_400)
 
     @property
     def window_days(self) -> int:
@@ -395,6 +402,27 @@ def _validate_settings(s: Settings, path: Path) -> None:
             )
     _check(path, "alerts.min_change_pct", lambda: s.alerts.min_change_pct >= 0, "must be >= 0")
     _check(path, "alerts.timeout_s", lambda: s.alerts.timeout_s > 0, "must be > 0")
+    _check(
+        path,
+        "stories.active_window",
+        lambda: parse_duration(s.stories.active_window) > 0,
+        "must be a duration > 0",
+    )
+    _check(
+        path,
+        "stories.follow_up_window",
+        lambda: parse_duration(s.stories.follow_up_window) >= 0,
+        "must be a duration (0d: no follow-ups)",
+    )
+    for key in ("join_threshold", "merge_threshold", "follow_up_threshold"):
+        _check(path, f"stories.{key}", lambda k=key: getattr(s.stories, k) > 0, "must be > 0")
+    _check(
+        path,
+        "stories.near_duplicate_containment",
+        lambda: 0 < s.stories.near_duplicate_containment <= 1,
+        "must be in (0, 1]",
+    )
+    _check(path, "stories.follow_up_names", lambda: s.stories.follow_up_names >= 1, "must be >= 1")
     _check(path, "report.stories", lambda: s.report.stories >= 1, "must be >= 1")
     _check(
         path,

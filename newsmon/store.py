@@ -309,8 +309,19 @@ def _m004_run_owner(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN host TEXT")
 
 
+def _m005_member_lang(db: sqlite_utils.Database) -> None:
+    """Keep each story member's language: words are only compared within one language."""
+    db.execute("ALTER TABLE story_articles ADD COLUMN lang TEXT")
+
+
 # Append only; never edit a released migration. Index i brings the schema to version i+1.
-MIGRATIONS: list[Migration] = [_m001_initial, _m002_claims, _m003_stories, _m004_run_owner]
+MIGRATIONS: list[Migration] = [
+    _m001_initial,
+    _m002_claims,
+    _m003_stories,
+    _m004_run_owner,
+    _m005_member_lang,
+]
 
 
 def open_db(path: str | Path, *, busy_timeout_s: float = 30.0) -> sqlite_utils.Database:

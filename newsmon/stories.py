@@ -219,9 +219,12 @@ def render_story(detail: dict[str, Any]) -> str:
     lines.append("")
     lines.append("  articles:")
     for member in detail["members"]:
-        how = {"new_story": "first", "joined": "joined", "wire_copy": "copy"}.get(
-            member["joined"], member["joined"]
-        )
+        how = {
+            "new_story": "first",
+            "joined": "joined",
+            "wire_copy": "copy",
+            "follow_up": "follow-up",
+        }.get(member["joined"], member["joined"])
         score = f" {member['score']:.2f}" if member["score"] is not None else ""
         group = f" wire#{member['wire_group_id']}" if member["wire_group_id"] else ""
         lines.append(

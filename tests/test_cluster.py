@@ -13,6 +13,7 @@ from newsmon import store
 from newsmon.cluster import (
     Assignment,
     StoriesSettings,
+    address_keys,
     assign_version,
     extract_dates,
     extract_features,
@@ -375,3 +376,159 @@ def test_a_story_holding_two_events_splits_when_it_grows(mem) -> None:
     rows = mem.execute("SELECT kind, story_id, other_story_id, detail FROM story_events").fetchall()
     assert rows[-1][:3] == ("split", kept, new_story)
     assert json.loads(rows[-1][3])["reason"] == "incoherent"
+
+
+# --- follow-ups, months later ------------------------------------------------------------------
+
+_TOWNS = ["Arlow", "Brennick", "Castlemoor", "Dunvale", "Edgerton", "Farrowby", "Glenrose"]
+_FIRST = ["Ada", "Bram", "Cleo", "Dov", "Esme", "Fitz", "Gil", "Hana", "Ivo", "Juno", "Kai"]
+_LAST = ["Abernathy", "Blackwood", "Cormack", "Delacroix", "Ellery", "Farquhar", "Galloway"]
+_EVENTS = ["a kitchen fire", "a burst water main", "a lorry crash", "a school roof collapse"]
+
+
+def _filler(count: int, start: datetime) -> list[Item]:
+    """Unrelated local news, so that the store knows which names are common."""
+    items = []
+    for n in range(count):
+        town = _TOWNS[n % len(_TOWNS)]
+        person = f"{_FIRST[n % len(_FIRST)]} {_LAST[(n // len(_FIRST)) % len(_LAST)]}"
+        event = _EVENTS[n % len(_EVENTS)]
+        text = (
+            f"Emergency crews in {town} dealt with {event} on Tuesday, officials said.\n\n"
+            f"Resident {person} told reporters that the street was closed for {n % 9 + 2} hours "
+            f"while engineers checked the damage.\n\n"
+            f"The council said repairs would cost about {1000 + 37 * n} pounds and that nobody "
+            "had been seriously hurt."
+        )
+        items.append(Item(1000 + n, f"local-{n % 5}", f"{event.capitalize()} in {town}", text,
+                          start + timedelta(hours=3 * n)))  # fmt: skip
+    return items
+
+
+SHOOTING = Item(
+    1,
+    "meridian",
+    "Gunman kills two at Elmwood bakery",
+    "A gunman killed two people at a bakery on Harlan Street in Elmwood on Saturday morning, "
+    "police said.\n\n"
+    "The victims were named as Marisol Quintero, 34, who owned the bakery, and her customer "
+    "Tobias Fenwick, 61.\n\n"
+    "Police arrested Darnell Okafor, 27, a former employee, two streets away an hour later. "
+    "Detectives said the attack followed a dispute over unpaid wages.",
+    T0,
+)
+SENTENCING = Item(
+    2,
+    "harbor",
+    "Okafor jailed for life over Elmwood bakery killings",
+    "Darnell Okafor was sentenced to life in prison on Thursday for the murders of Marisol "
+    "Quintero and Tobias Fenwick at her Elmwood bakery in March.\n\n"
+    "The judge said Okafor had planned the attack after Quintero dismissed him over a dispute "
+    "about wages.\n\n"
+    "Quintero's sister told the court the family still visits the bakery on Harlan Street.",
+    T0 + timedelta(days=200),
+)
+OTHER_ELMWOOD = Item(
+    3,
+    "harbor",
+    "Two hurt in Elmwood warehouse shooting",
+    "Two men were wounded in a shooting at a warehouse in Elmwood on Friday night, police "
+    "said.\n\n"
+    "Officers found Wendell Ashby, 45, and Rupert Lindqvist, 38, with gunshot wounds to the "
+    "legs. Both are expected to recover.\n\n"
+    "Police are looking for a man seen running towards the river.",
+    T0 + timedelta(days=200),
+)
+
+
+@pytest.fixture
+def filled(mem):
+    for item in _filler(120, T0 - timedelta(days=40)):
+        assign(mem, item)
+    return mem
+
+
+def test_a_follow_up_months_later_rejoins_its_story(filled) -> None:
+    story = assign(filled, SHOOTING).story_id
+    later = assign(filled, SENTENCING)
+    assert later == Assignment(None, story, "follow_up")
+    row = filled.execute("SELECT last_day, articles FROM stories WHERE id = ?", [story]).fetchone()
+    assert row == (SENTENCING.published.date().toordinal(), 2)  # the story is open again
+    # An unrelated shooting in the same town, the same day, stays apart.
+    assert assign(filled, OTHER_ELMWOOD).story_id not in (story,)
+
+
+@pytest.mark.parametrize(
+    ("source", "days", "settings", "joined"),
+    [
+        ("harbor", 200, {}, "follow_up"),
+        ("meridian", 200, {}, "new_story"),  # the same outlet: its own names recur anyway
+        ("harbor", 500, {}, "new_story"),  # past the follow-up window
+        ("harbor", 200, {"follow_up_window": "0d"}, "new_story"),  # switched off
+        ("harbor", 200, {"follow_up_names": 12}, "new_story"),  # more rare names than they share
+        ("harbor", 3, {}, "joined"),  # within the active window: an ordinary join
+    ],
+)
+def test_follow_ups_need_another_outlet_rare_names_and_the_window(
+    filled, source: str, days: int, settings: dict[str, object], joined: str
+) -> None:
+    story = assign(filled, SHOOTING).story_id
+    later = Item(2, source, SENTENCING.title, SENTENCING.text, T0 + timedelta(days=days))
+    result = assign(filled, later, **settings)
+    assert result.joined == joined
+    assert (result.story_id == story) == (joined != "new_story")
+
+
+def test_street_addresses_playlists_and_abbreviations_in_features() -> None:
+    assert address_keys(
+        "in the 400 block of Pecan Ave., at 16411 Saybrook, near 1200 N. Main Street; "
+        "25 Officers came; 2016 United Way; the 12 block of Elm"
+    ) == ["400 pecan", "16411 saybrook", "1200 main", "12 elm"]
+    features = extract_features(
+        "Girl shot in Mt. Washington",
+        "1:49 Grandmother says she still can't believe it Pause\n"
+        "A girl was shot at a house in the 700 block of Southern Avenue in Mount Washington.\n"
+        "At 10:30 p.m. police arrived.",
+        None,
+    ).full
+    assert "e:700 southern" in features
+    assert "e:mount" in features and "e:mt" not in features
+    assert "w:grandmother" not in features  # another story's headline in a video playlist
+    assert "w:police" in features  # "10:30 p.m." opens a real sentence
+
+
+def test_words_are_compared_within_one_language_only() -> None:
+    from newsmon.cluster import Profile, Vector, feature_id, similarity
+
+    def profile(keys: dict[str, float], lang: str | None) -> Profile:
+        vector = Vector.of({feature_id(k): v for k, v in keys.items()})
+        return Profile(vector, vector, lang=lang)
+
+    # Both name Karsa and 255; the English one also has many words the French cannot share.
+    english = {"e:karsa": 2.0, "n:255": 1.5, "w:offensive": 3.0, "w:killed": 3.0, "w:city": 3.0}
+    french = {"e:karsa": 2.0, "n:255": 1.5, "w:morts": 3.0}
+    same = similarity(profile(english, "en"), profile(french, "en"))
+    across = similarity(profile(english, "en"), profile(french, "fr"))
+    unknown = similarity(profile(english, None), profile(french, "fr"))
+    assert across > same and unknown == same
+
+
+def test_members_keep_their_language_and_read_also_lines_are_not_features(mem) -> None:
+    with store.write_transaction(mem):
+        assign_version(
+            mem,
+            article_id=1,
+            version_id=1,
+            source_id="courrier",
+            url="https://courrier.test/1",
+            title=FR.title,
+            text=FR.text,
+            lang="fr-FR",
+            published=FR.published,
+            seen_at=FR.published,
+        )
+    assert mem.execute("SELECT lang FROM story_articles").fetchone() == ("fr",)
+    features = extract_features(
+        "Karsa", "Lire aussi : Grève des contrôleurs aériens\nLes combats continuent à Karsa.", None
+    ).full
+    assert "e:grève" not in features and "e:karsa" in features

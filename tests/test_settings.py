@@ -67,6 +67,15 @@ def test_overrides_are_typed(tmp_path):
         ("[ingest]\nrecheck = [['3h']]\n", "", "settings.toml", "ingest.recheck"),
         ("[serve]\ninterval = 'often'\n", "", "settings.toml", "serve.interval"),
         (
+            "[stories]\nfollow_up_window = 'later'\n",
+            "",
+            "settings.toml",
+            "stories.follow_up_window",
+        ),
+        ("[stories]\nactive_window = '0d'\n", "", "settings.toml", "stories.active_window"),
+        ("[stories]\njoin_threshold = 0\n", "", "settings.toml", "stories.join_threshold"),
+        ("[stories]\nfollow_up_names = 0\n", "", "settings.toml", "stories.follow_up_names"),
+        (
             "",
             GOOD_SOURCE.replace("https://example.org", "ftp://example.org"),
             "sources.toml",
