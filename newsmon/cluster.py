@@ -20,6 +20,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
+import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -30,7 +31,7 @@ import sqlite_utils
 from . import dedupe
 from .settings import StoriesSettings
 from .store import iso, parse_iso
-from .text import is_volatile, split_sentences
+from .text import is_reader_furniture, is_volatile, split_sentences
 
 # --- features ---------------------------------------------------------------------------------
 
@@ -264,13 +265,43 @@ def address_keys(piece: str) -> list[str]:
     return keys
 
 
+# A telephone number ("(504) 822-1111", "1-800-222-8477", "554-1111"): a tip line that every
+# article of one police beat prints, never a figure of the event.
+_PHONE = re.compile(
+    r"(?<![\d-])(?:\+?1[\s.-])?(?:\(\d{3}\)\s?|\d{3}[\s.-])?\d{3}[.-]\d{4}(?![\d-])"
+)
+
+
+def outlet_names(url: str | None) -> frozenset[str]:
+    """Return the words an outlet's own host name is made of ("ksla" for www.ksla.com).
+
+    A station or paper naming itself ("KSLA", "WAFB 9 News") shares that name with all its
+    other articles, about every event it covers: never evidence of one event.
+    """
+    if not url:
+        return frozenset()
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.casefold()).split("/")[0].split(":")[0]
+    labels = [label for label in host.split(".")[:-1] if label not in ("www", "m", "amp")]
+    return frozenset(label for label in labels if len(label) >= 3 and label.isalnum())
+
+
+def _is_outlet_name(token: str, folded: str, outlet: frozenset[str]) -> bool:
+    """Is this name the outlet's own: its host label ("triblive"), or a call sign that starts
+    one ("WWL" for wwltv.com, "CBS" for cbslocal.com)? A city inside a host name ("Fresno"
+    in fresnobee.com) is not: other outlets name it too."""
+    if folded in outlet:
+        return True
+    return len(folded) >= 3 and token.isupper() and any(l.startswith(folded) for l in outlet)
+
+
 _TITLE_SPLIT = re.compile(r"\s+(?:[-|–—]|::)\s+")
 _DIGITS = re.compile(r"\d")
 
 
 def line_key(line: str) -> int:
     """Return a 63-bit key for a line as boilerplate detection compares it (digits ignored)."""
-    folded = " ".join(_DIGITS.sub("0", _fold(line)).split())
+    # NFKC first: features read normalised text, boilerplate detection the raw page.
+    folded = " ".join(_DIGITS.sub("0", _fold(unicodedata.normalize("NFKC", line))).split())
     return int.from_bytes(hashlib.blake2b(folded.encode(), digest_size=8).digest(), "big") >> 1
 
 
@@ -293,6 +324,9 @@ class Features:
 
     full: dict[str, float]
     lead: dict[str, float]
+    # Capitalised headline words the body does not settle (it never uses them, or is empty):
+    # their kind is a guess that ``settle_guesses`` may revise from what the store has seen.
+    guessed: set[str] = dataclasses.field(default_factory=set)
 
 
 def extract_features(
@@ -301,11 +335,13 @@ def extract_features(
     reference: date | None,
     weights: FeatureWeights | None = None,
     furniture: set[int] | frozenset[int] = frozenset(),
+    outlet: frozenset[str] = frozenset(),
 ) -> Features:
     """Return the kind-weighted, title-boosted feature counts of one article.
 
     Keys are ``e:`` names, ``n:`` numbers, ``d:`` ISO dates and ``w:`` content words. Lines and
-    title segments whose ``line_key`` is in ``furniture`` are skipped.
+    title segments whose ``line_key`` is in ``furniture`` are skipped, so are names the
+    outlet's own host name contains (``outlet``, see ``outlet_names``) and telephone numbers.
     """
     weights = weights or FeatureWeights()
     text = unicodedata.normalize("NFKC", text)
@@ -315,6 +351,7 @@ def extract_features(
         for line in text.splitlines()
         if not _PLAYLIST.match(line)
         and not is_volatile(line)  # "Read also: …" names another story
+        and not is_reader_furniture(line)  # "Whenever Jane Doe posts, you'll get an email"
         and (not furniture or line_key(line) not in furniture)
     )
     if furniture and title:
@@ -331,11 +368,15 @@ def extract_features(
     # "Four Shot Near Westport" capitalises every word; "Four shot near Westport" only names.
     title_case = sum(1 for t in content if t[:1].isupper()) > 0.6 * len(content)
 
+    guessed: set[str] = set()
+
     def title_name(token: str, folded: str, index: int) -> bool:
         if folded in capitalised_inside:
             return True
         if folded in lowercase_inside:
             return False
+        if len(folded) >= 3:
+            guessed.add(folded)
         # The body does not say (it may be empty): trust sentence case; in title case an
         # unknown capitalised word is more often a place or a person than not.
         return index > 0 or title_case
@@ -362,6 +403,9 @@ def extract_features(
             else:
                 is_name = upper
             if is_name:
+                if outlet and _is_outlet_name(token, folded, outlet):
+                    previous = None
+                    continue
                 counts["e:" + folded] += weights.name * factor
                 if previous is not None and weights.pair:
                     counts["e:" + previous + " " + folded] += weights.pair * factor
@@ -372,6 +416,7 @@ def extract_features(
                     counts["w:" + _word_key(folded)] += weights.word * factor
 
     def add_numbers_and_dates(counts: defaultdict[str, float], piece: str, factor: float) -> None:
+        piece = _PHONE.sub(" ", piece)
         for match in _NUMBER.finditer(piece):
             key = _number_key(match.group(0))
             if key is not None:
@@ -395,7 +440,27 @@ def extract_features(
         add_tokens(full, tokens, 1.0, False)
     if len(spans) > len(head):
         add_numbers_and_dates(full, text[spans[len(head)][0] :], 1.0)
-    return Features(full, lead)
+    return Features(full, lead, guessed)
+
+
+def settle_guesses(features: Features, df: dict[str, int]) -> None:
+    """Give each guessed headline word the kind the store has mostly seen it as.
+
+    "Providence gang member sentenced …" over an empty body: sentence case makes the first
+    word a plain word, though every other article names the city; title case ("Officer
+    Charged With Endangering") makes every word a name. ``df`` holds the document
+    frequencies of both keys (``e:providence`` and ``w:providence``) of each guessed word.
+    """
+    for folded in features.guessed:
+        name, word = "e:" + folded, "w:" + _word_key(folded)
+        as_name, as_word = df.get(name, 0), df.get(word, 0)
+        if as_name == as_word:
+            continue
+        source, target = (word, name) if as_name > as_word else (name, word)
+        for counts in (features.full, features.lead):
+            moved = counts.pop(source, 0.0)
+            if moved:
+                counts[target] = counts.get(target, 0.0) + moved
 
 
 # --- vectors and scores -----------------------------------------------------------------------
@@ -466,6 +531,7 @@ class Profile:
     lead: Vector
     rare: frozenset[int] = frozenset()  # names and numbers few stored articles have
     lang: str | None = None  # primary language subtag ("fr"), when known
+    dated: bool = True  # the article states when it was published
 
 
 def _cosines(a: Vector, b: Vector, words: bool = True) -> tuple[float, list[float]]:
@@ -668,8 +734,9 @@ def _furniture(
     text: str,
     settings: StoriesSettings,
     count: bool,
-) -> tuple[set[int], set[int]]:
-    """Return the line keys of this page's furniture: (as dedupe skips it, as features do).
+) -> tuple[set[int], set[int], set[int]]:
+    """Return the line keys of this page's furniture: (as dedupe skips it, as features do,
+    lines the same outlet printed at least once before).
 
     A short line (or headline suffix) that the same outlet printed in ``boilerplate_after``
     earlier articles is that outlet's furniture; one printed that often across outlets is
@@ -678,7 +745,7 @@ def _furniture(
     """
     words = boilerplate_candidates(title, text)
     if not words:
-        return set(), set()
+        return set(), set(), set()
     own = {_source_line(source_id, k): k for k in words}
     asked = [*words, *own]
     seen: dict[int, int] = {}
@@ -699,7 +766,51 @@ def _furniture(
     outlet = {k for s, k in own.items() if seen.get(s, 0) >= after}
     shared = {k for k in words if seen.get(k, 0) >= after}
     short_shared = {k for k in shared if words[k] <= SHARED_FURNITURE_WORDS}
-    return outlet | short_shared, outlet | shared
+    printed = {k for s, k in own.items() if seen.get(s, 0) >= 1}
+    return outlet | short_shared, outlet | shared, printed
+
+
+def _headline_words(title: str | None) -> set[str]:
+    if not title:
+        return set()
+    head = _TITLE_SPLIT.split(unicodedata.normalize("NFKC", title))[0]
+    return {
+        _word_key(folded)
+        for folded in map(_fold, _TOKEN.findall(head))
+        if len(folded) >= 3 and folded not in _STOPWORDS
+    }
+
+
+def _reused_bodies(
+    db: sqlite_utils.Database,
+    matches: list[dedupe.NearDuplicate],
+    source_id: str,
+    title: str | None,
+) -> dict[int, str]:
+    """Return the matches that are the same outlet's text under an unrelated headline, with
+    that text (when its version is stored).
+
+    An outlet republishing its own article at a new address keeps (or updates) the headline.
+    When the headlines share under a third of their words, the shared text is the outlet's
+    page furniture that the extractor took for the body (a consent wall, a station promo, a
+    video playlist), not a wire copy: grouping on it would chain unrelated events.
+    """
+    mine = _headline_words(title)
+    if not mine or not matches:
+        return {}
+    ids = [m.article_id for m in matches]
+    rows = db.execute(
+        "SELECT s.article_id, s.title, v.text FROM story_articles s "
+        "LEFT JOIN versions v ON v.id = s.version_id "
+        f"WHERE s.source_id = ? AND s.article_id IN ({_in(ids)})",
+        [source_id, *ids],
+    ).fetchall()
+    reused = {}
+    for article_id, other_title, other_text in rows:
+        theirs = _headline_words(other_title)
+        if theirs and len(mine & theirs) * 3 < min(len(mine), len(theirs)):
+            reused[int(article_id)] = other_text or ""
+    return reused
 
 
 def _source_line(source_id: str, key: int) -> int:
@@ -779,6 +890,9 @@ class _Candidate:
     score: float = 0.0
 
 
+TYPICAL_DAYS = 4
+
+
 def _candidates(
     db: sqlite_utils.Database,
     article: Profile,
@@ -817,6 +931,7 @@ def _candidates(
         chosen,
     )
     by_story: dict[int, list[Profile]] = {}
+    other_outlets: set[int] = set()  # stories with a matched member from another outlet
     rare_names = {key for key in article.rare if key & 3 == 0}
     for row in members:
         member = _member_profile(row)
@@ -826,6 +941,8 @@ def _candidates(
         ):
             continue  # months later, only the people of the event tie an article to it
         by_story.setdefault(int(row["story_id"]), []).append(member)
+        if row["source_id"] != source_id:
+            other_outlets.add(int(row["story_id"]))
     if not by_story:
         return []
     stories = _rows(
@@ -847,6 +964,19 @@ def _candidates(
         candidate.score = weights.member * best_member + (1 - weights.member) * similarity(
             plain, profile, weights
         )
+        if not follow_up and settings.time_decay:
+            # Within the window, the nearer an article lies to a story's days the less it
+            # must share with it: same-city look-alikes a week apart share a lot. At
+            # TYPICAL_DAYS apart the score is unchanged; an undated article, placed at the
+            # time it was seen, is taken to lie that far.
+            apart = TYPICAL_DAYS
+            if article.dated:
+                apart = max(0, day - int(story["last_day"]), int(story["first_day"]) - day)
+            adjust = settings.time_decay * math.log((1 + TYPICAL_DAYS) / (1 + apart))
+            # Nearness counts only as another outlet's: one outlet covers many stories of its
+            # city on one day, in its own words, with its own names.
+            if adjust < 0 or int(story["id"]) in other_outlets:
+                candidate.score += adjust
         out.append(candidate)
     out.sort(key=lambda c: (-c.score, int(c.story["id"])))
     return out
@@ -1097,7 +1227,9 @@ def assign_version(
         )
     event_at = _event_time(published, seen_at)
     # Page furniture is learnt from earlier articles; each article counts once.
-    dedupe_furniture, furniture = _furniture(db, source_id, title, text, settings, previous is None)
+    dedupe_furniture, furniture, printed = _furniture(
+        db, source_id, title, text, settings, previous is None
+    )
 
     # Syndicated copies: the same text on other outlets.
     fingerprint = dedupe.fingerprint_text(_strip_lines(text, dedupe_furniture))
@@ -1109,6 +1241,11 @@ def assign_version(
             exclude_article_id=article_id,
             min_containment=settings.near_duplicate_containment,
         )
+        reused = _reused_bodies(db, matches, source_id, title)
+        if reused:
+            matches = [m for m in matches if m.article_id not in reused]
+            furniture = furniture | printed
+            furniture |= {line_key(line) for text in reused.values() for line in text.splitlines()}
         dedupe.index_article(
             db,
             article_id=article_id,
@@ -1125,7 +1262,15 @@ def assign_version(
 
     # Features, weighted by how rare they are in everything seen before.
     reference = event_at.date() if published is not None else None
-    features = extract_features(title, text, reference, furniture=furniture)
+    features = extract_features(
+        title, text, reference, furniture=furniture, outlet=outlet_names(url)
+    )
+    if features.guessed:
+        _, seen_as = _frequencies(
+            db,
+            sorted({key for w in features.guessed for key in ("e:" + w, "w:" + _word_key(w))}),
+        )
+        settle_guesses(features, seen_as)
     documents, df = _frequencies(db, sorted(set(features.full) | set(features.lead)))
     if previous is None:
         _count_documents(db, sorted(features.full))
@@ -1137,7 +1282,9 @@ def assign_version(
     vector = _ids(named)
     lead_vector = _ids(_unit(features.lead, idf, LEAD_TERMS))
     language = _language(lang)
-    article = Profile(Vector.of(vector), Vector.of(lead_vector), lang=language)
+    article = Profile(
+        Vector.of(vector), Vector.of(lead_vector), lang=language, dated=published is not None
+    )
     # Rare: in at most rare_df earlier articles and in at most 1% of them (so never in a young
     # store). Only for a dated article: a rare name recurring within days marks one event,
     # while without a date a recurring celebrity or team cannot be told from the event's own.
@@ -1207,7 +1354,7 @@ def _place(
     if followed is not None:
         return join(followed, "wire_copy", None)
     day = event_at.date().toordinal()
-    candidates = _candidates(db, article, day, settings, article_id)
+    candidates = _candidates(db, article, day, settings, article_id, source_id=source_id)
     if not candidates or candidates[0].score < settings.join_threshold:
         if settings.follow_up_days > settings.window_days:
             # Not news of an active story: perhaps a later chapter of an older one.

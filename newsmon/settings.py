@@ -106,6 +106,7 @@ class StoriesSettings:
 
     active_window: str = "14d"  # a story takes new articles until this long after its last one
     join_threshold: float = 1.0  # an article joins the best story scoring at least this
+    time_decay: float = 0.15  # ... plus this × ln(5 / (1 + days between it and the story))
     merge_threshold: float = 1.6  # a second story scoring this with the article is merged in
     leave_threshold: float = 0.6  # an edited article stays in its story while it scores this
     near_duplicate_containment: float = 0.6  # share of the shorter text found in the longer
@@ -422,6 +423,7 @@ def _validate_settings(s: Settings, path: Path) -> None:
         lambda: 0 < s.stories.near_duplicate_containment <= 1,
         "must be in (0, 1]",
     )
+    _check(path, "stories.time_decay", lambda: s.stories.time_decay >= 0, "must be >= 0")
     _check(path, "stories.follow_up_names", lambda: s.stories.follow_up_names >= 1, "must be >= 1")
     _check(path, "report.stories", lambda: s.report.stories >= 1, "must be >= 1")
     _check(

@@ -29,6 +29,27 @@ def is_volatile(line: str) -> bool:
     return bool(_VOLATILE_RE.match(line))
 
 
+# A line that speaks to the reader about their account, inbox or device: a sign-in wall, a
+# newsletter box or an app promotion that the extractor kept (English only for now).
+_READER = re.compile(r"\b(?:you|your|you're|you'll|you've)\b", re.IGNORECASE)
+_ACCOUNT = re.compile(
+    r"\b(?:sign(?:ed)?[ -]?(?:in|up)|log[ -]?in|newsletters?|subscri\w+|notifications?|inbox|"
+    r"e-?mail|profile|privacy policy|terms of (?:service|use)|cookies?|javascript|browser|"
+    r"ad[ -]?blocker|regist(?:er|ering|ration)|password|download|apps?|flash player)\b",
+    re.IGNORECASE,
+)
+READER_LINE_WORDS = 40
+
+
+def is_reader_furniture(line: str) -> bool:
+    """Return True for a short line addressing the reader about sign-ins, mail or apps."""
+    return (
+        len(line.split()) <= READER_LINE_WORDS
+        and _READER.search(line) is not None
+        and _ACCOUNT.search(line) is not None
+    )
+
+
 def normalise_text(text: str) -> str:
     """Return text as compared for identity: NFKC, volatile lines dropped, spaces folded."""
     text = unicodedata.normalize("NFKC", text)

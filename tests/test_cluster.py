@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -313,12 +314,16 @@ def test_furniture_is_a_line_the_same_outlet_repeats_not_its_articles(mem) -> No
     ]
     for text in texts[:3]:
         _furniture(mem, "site-2024", None, text, StoriesSettings(), True)
-    for_dedupe, for_features = _furniture(mem, "site-2024", None, texts[3], StoriesSettings(), True)
-    assert for_features == for_dedupe == {line_key("Advertisement")}
-    # Printed by one outlet four times, it is now furniture shared by every outlet too.
+    for_dedupe, for_features, printed = _furniture(
+        mem, "site-2024", None, texts[3], StoriesSettings(), True
+    )
+    assert for_features == for_dedupe == printed == {line_key("Advertisement")}
+    # Printed by one outlet four times, it is now furniture shared by every outlet too; the
+    # other outlet never printed any of its lines.
     assert _furniture(mem, "other-1", None, texts[3], StoriesSettings(), False) == (
         {line_key("Advertisement")},
         {line_key("Advertisement")},
+        set(),
     )
 
 
@@ -532,3 +537,155 @@ def test_members_keep_their_language_and_read_also_lines_are_not_features(mem) -
         "Karsa", "Lire aussi : Grève des contrôleurs aériens\nLes combats continuent à Karsa.", None
     ).full
     assert "e:grève" not in features and "e:karsa" in features
+
+
+def test_phone_numbers_and_the_outlets_own_name_are_not_features() -> None:
+    from newsmon.cluster import outlet_names
+
+    text = (
+        "Two men were shot on Hearne Avenue in Fresno, KSLA News 12 and WWL learned.\n"
+        "Anyone with information should call Crime Stoppers at (318) 673-7373, 554-1111 "
+        "or 1-800-222-8477."
+    )
+    assert outlet_names("https://www.ksla.com/story/1") == {"ksla"}
+    assert outlet_names("https://m.wwltv.com:443/a") == {"wwltv"}
+    plain = extract_features("Two shot", text, None).full
+    assert {"e:ksla", "e:wwl", "e:fresno", "n:12"} <= set(plain)
+    assert not {"n:318", "n:673", "n:7373", "n:554", "n:1111", "n:800", "n:8477"} & set(plain)
+    # The outlet's own name and call sign say nothing about the event; a city inside a host
+    # name ("fresno" in fresnobee) does.
+    for url, dropped in [
+        ("https://www.ksla.com/1", "e:ksla"),
+        ("https://wwltv.com/1", "e:wwl"),
+    ]:
+        full = extract_features("Two shot", text, None, outlet=outlet_names(url)).full
+        assert dropped not in full and "e:hearne" in full
+    full = extract_features("Two shot", text, None, outlet=outlet_names("https://fresnobee.com/1"))
+    assert "e:fresno" in full.full
+
+
+def test_the_same_outlets_text_under_an_unrelated_headline_is_its_furniture(mem) -> None:
+    promo = (
+        "Channel Nine has joined forces with the most trusted local radio stations in the "
+        "valley to bring you the best the region has to offer every single day of the week.\n\n"
+        "Newsradio Nine Ninety has been the instant source for traffic, weather and breaking "
+        "news sought by valley residents since it first went on the air many years ago.\n\n"
+        "Sports Talk Ninety Four welcomes every listener to the home of the Valley Rams with "
+        "scores, interviews and analysis from the studio and the stadium all season long."
+    )
+    first = assign(mem, Item(1, "ninelocal", "Man shoots girlfriend and son in Gloucester", promo, T0))
+    unrelated = assign(
+        mem,
+        Item(2, "ninelocal", "Officer charged with endangering after boy dies", promo, T0 + timedelta(days=3)),
+    )
+    # Not a wire copy, not the same story, and its features are its headline alone.
+    assert unrelated.wire_group_id is None and unrelated.joined == "new_story"
+    assert unrelated.story_id != first.story_id
+    terms = json.loads(
+        mem.execute("SELECT terms FROM story_articles WHERE article_id = 2").fetchone()[0]
+    )
+    assert terms and all(term.split(":")[1] in "officer charged endangering boy dies" for term in terms)
+    # The same outlet moving its own article to a new address keeps the headline: a copy.
+    moved = assign(
+        mem,
+        Item(3, "ninelocal", "UPDATE: Man shoots girlfriend and son in Gloucester", promo, T0 + timedelta(hours=2)),
+    )
+    assert moved.wire_group_id is not None and moved.story_id == first.story_id
+
+
+def test_an_unsettled_headline_word_takes_the_kind_the_store_has_seen() -> None:
+    from newsmon.cluster import settle_guesses
+
+    sentence_case = extract_features("Providence gang member sentenced", "", None)
+    assert "w:providence" in sentence_case.full and "providence" in sentence_case.guessed
+    settle_guesses(sentence_case, {"e:providence": 7, "w:providence": 0})
+    assert "e:providence" in sentence_case.full and "w:providence" not in sentence_case.full
+    assert "e:providence" in sentence_case.lead
+
+    title_case = extract_features("Officer Charged With Endangering", "", None)
+    assert "e:officer" in title_case.full
+    settle_guesses(title_case, {"e:officer": 1, "w:officer": 40, "e:endangering": 0})
+    assert "w:officer" in title_case.full and "e:officer" not in title_case.full
+    assert "e:endangering" in title_case.full  # never seen either way: the guess stands
+    # A body that uses the word settles it; no guess is left to revise.
+    settled = extract_features("Providence gang member sentenced", "He lived in Providence.", None)
+    assert "providence" not in settled.guessed and "e:providence" in settled.full
+
+
+def test_line_keys_compare_normalised_text() -> None:
+    from newsmon.cluster import line_key
+
+    assert line_key("Read more […]") == line_key("Read more [...]")
+    assert line_key("Call 555 0100") == line_key("call 555 0199")  # digits and case ignored
+
+
+def test_the_nearer_an_article_lies_to_a_story_the_less_it_must_share(tmp_path: Path) -> None:
+    first = Item(
+        1,
+        "herald",
+        "Three shot outside Pecan Street bakery",
+        "Gunmen shot three people outside a bakery on Pecan Street in Velmora late on Tuesday, "
+        "police said. The wounded were taken to Saint Anne hospital.",
+        T0,
+    )
+    later = "Three people were wounded in a shooting near a bakery in Velmora, officers said."
+
+    def score(days: float | None, outlet: str = "courier", **settings: object) -> Assignment:
+        db = store.open_db(tmp_path / f"{days}-{outlet}-{sorted(settings.items())}.db")
+        assign(db, first)
+        published = None if days is None else T0 + timedelta(days=days)
+        result = assign(
+            db, Item(2, outlet, "Velmora bakery shooting", later, published), **settings
+        )
+        row = db.execute("SELECT score FROM story_articles WHERE article_id = 2").fetchone()
+        db.close()
+        return result, row[0]
+
+    permissive = {"join_threshold": 0.01}
+    (_, same_day), (_, ten_days) = score(0, **permissive), score(10, **permissive)
+    (_, undated), (_, four_days) = score(None, **permissive), score(4, **permissive)
+    decay = StoriesSettings().time_decay
+    assert decay > 0
+    assert same_day - ten_days == pytest.approx(decay * math.log(11), abs=1e-3)
+    # At TYPICAL_DAYS (4) the score is the plain similarity; an undated article is taken there.
+    assert undated == pytest.approx(four_days, abs=1e-3)
+    assert same_day - four_days == pytest.approx(decay * math.log(5), abs=1e-3)
+    # Nearness is another outlet's evidence: the same outlet's same-day article gets no relief,
+    # though distance still costs it.
+    assert score(0, "herald", **permissive)[1] == pytest.approx(four_days, abs=1e-3)
+    assert score(10, "herald", **permissive)[1] == pytest.approx(ten_days, abs=1e-3)
+    # With the threshold between the two, the same text joins on the day and not ten days on.
+    middle = {"join_threshold": (same_day + ten_days) / 2}
+    assert score(0, **middle)[0].joined == "joined"
+    assert score(10, **middle)[0].joined == "new_story"
+    # Without decay the day makes no difference.
+    flat = {"join_threshold": 0.01, "time_decay": 0.0}
+    assert score(0, **flat)[1] == pytest.approx(score(10, **flat)[1], abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("line", "furniture"),
+    [
+        ("Whenever Jane Doe posts new content, you'll get an email delivered to your inbox.", True),
+        ("Sign in using your wkrn profile", True),
+        ("By submitting your registration information, you agree to our Terms of Service.", True),
+        ("Download our News App for your phone and tablet.", True),
+        # Reporting that mentions accounts or e-mail without addressing the reader stays.
+        ("The family set up an online account for donations, police said.", False),
+        ("Police said the suspect sent an email to the school on Monday.", False),
+        (
+            "If you have information, call the police. " + "The victim was a nurse. " * 8,
+            False,  # a long paragraph is not a sign-up box
+        ),
+    ],
+)
+def test_lines_addressing_the_reader_about_accounts_are_not_features(
+    line: str, furniture: bool
+) -> None:
+    from newsmon.text import is_reader_furniture
+
+    assert is_reader_furniture(line) is furniture
+    body = "Police found the nurse in Velmora."
+    alone = extract_features("Nurse shot", body, None).full
+    with_line = extract_features("Nurse shot", f"{body}\n{line}", None).full
+    assert (with_line == alone) is furniture

@@ -182,10 +182,13 @@ def test_serve_runs_ticks_on_schedule_and_stops_cleanly(site, tmp_path):
         runs: list = []
         while time.monotonic() < deadline and process.poll() is None:
             if db.exists():
-                with sqlite3.connect(db) as con:
-                    runs = con.execute(
-                        "SELECT status, flow_run_id FROM runs WHERE finished_at IS NOT NULL"
-                    ).fetchall()
+                try:
+                    with sqlite3.connect(db) as con:
+                        runs = con.execute(
+                            "SELECT status, flow_run_id FROM runs WHERE finished_at IS NOT NULL"
+                        ).fetchall()
+                except sqlite3.OperationalError:
+                    runs = []  # the store is still being created
                 if runs:
                     break
             time.sleep(1)

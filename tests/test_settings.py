@@ -75,6 +75,7 @@ def test_overrides_are_typed(tmp_path):
         ("[stories]\nactive_window = '0d'\n", "", "settings.toml", "stories.active_window"),
         ("[stories]\njoin_threshold = 0\n", "", "settings.toml", "stories.join_threshold"),
         ("[stories]\nfollow_up_names = 0\n", "", "settings.toml", "stories.follow_up_names"),
+        ("[stories]\ntime_decay = -0.1\n", "", "settings.toml", "stories.time_decay"),
         (
             "",
             GOOD_SOURCE.replace("https://example.org", "ftp://example.org"),
