@@ -13,6 +13,7 @@ members fall into two groups that do not belong together is split; both are reco
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -20,7 +21,6 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -291,7 +291,9 @@ def _is_outlet_name(token: str, folded: str, outlet: frozenset[str]) -> bool:
     in fresnobee.com) is not: other outlets name it too."""
     if folded in outlet:
         return True
-    return len(folded) >= 3 and token.isupper() and any(l.startswith(folded) for l in outlet)
+    return (
+        len(folded) >= 3 and token.isupper() and any(label.startswith(folded) for label in outlet)
+    )
 
 
 _TITLE_SPLIT = re.compile(r"\s+(?:[-|–—]|::)\s+")
@@ -786,18 +788,23 @@ def _reused_bodies(
     matches: list[dedupe.NearDuplicate],
     source_id: str,
     title: str | None,
+    text: str,
 ) -> dict[int, str]:
     """Return the matches that are the same outlet's text under an unrelated headline, with
     that text (when its version is stored).
 
-    An outlet republishing its own article at a new address keeps (or updates) the headline.
-    When the headlines share under a third of their words, the shared text is the outlet's
-    page furniture that the extractor took for the body (a consent wall, a station promo, a
-    video playlist), not a wire copy: grouping on it would chain unrelated events.
+    An outlet republishing its own article at a new address keeps (or updates) the headline,
+    and any copy's text tells its headline's story. When the headlines share under a third of
+    their words and the text holds under a third of this headline's words, the shared text is
+    the outlet's page furniture that the extractor took for the body (a consent wall, a
+    station promo), not a wire copy: grouping on it would chain unrelated events.
     """
     mine = _headline_words(title)
     if not mine or not matches:
         return {}
+    body = {_word_key(_fold(t)) for t in _TOKEN.findall(unicodedata.normalize("NFKC", text))}
+    if len(mine & body) * 3 >= len(mine):
+        return {}  # the text tells this headline's story: a copy, whatever the outlet
     ids = [m.article_id for m in matches]
     rows = db.execute(
         "SELECT s.article_id, s.title, v.text FROM story_articles s "
@@ -1241,7 +1248,7 @@ def assign_version(
             exclude_article_id=article_id,
             min_containment=settings.near_duplicate_containment,
         )
-        reused = _reused_bodies(db, matches, source_id, title)
+        reused = _reused_bodies(db, matches, source_id, title, text)
         if reused:
             matches = [m for m in matches if m.article_id not in reused]
             furniture = furniture | printed

@@ -573,10 +573,18 @@ def test_the_same_outlets_text_under_an_unrelated_headline_is_its_furniture(mem)
         "Sports Talk Ninety Four welcomes every listener to the home of the Valley Rams with "
         "scores, interviews and analysis from the studio and the stadium all season long."
     )
-    first = assign(mem, Item(1, "ninelocal", "Man shoots girlfriend and son in Gloucester", promo, T0))
+    first = assign(
+        mem, Item(1, "ninelocal", "Man shoots girlfriend and son in Gloucester", promo, T0)
+    )
     unrelated = assign(
         mem,
-        Item(2, "ninelocal", "Officer charged with endangering after boy dies", promo, T0 + timedelta(days=3)),
+        Item(
+            2,
+            "ninelocal",
+            "Officer charged with endangering after boy dies",
+            promo,
+            T0 + timedelta(days=3),
+        ),
     )
     # Not a wire copy, not the same story, and its features are its headline alone.
     assert unrelated.wire_group_id is None and unrelated.joined == "new_story"
@@ -584,13 +592,36 @@ def test_the_same_outlets_text_under_an_unrelated_headline_is_its_furniture(mem)
     terms = json.loads(
         mem.execute("SELECT terms FROM story_articles WHERE article_id = 2").fetchone()[0]
     )
-    assert terms and all(term.split(":")[1] in "officer charged endangering boy dies" for term in terms)
+    assert terms and all(
+        term.split(":")[1] in "officer charged endangering boy dies" for term in terms
+    )
     # The same outlet moving its own article to a new address keeps the headline: a copy.
     moved = assign(
         mem,
-        Item(3, "ninelocal", "UPDATE: Man shoots girlfriend and son in Gloucester", promo, T0 + timedelta(hours=2)),
+        Item(
+            3,
+            "ninelocal",
+            "UPDATE: Man shoots girlfriend and son in Gloucester",
+            promo,
+            T0 + timedelta(hours=2),
+        ),
     )
     assert moved.wire_group_id is not None and moved.story_id == first.story_id
+    # A text that tells its new headline's story is a copy, whatever the outlet (another
+    # outlet here: "ninelocal" has printed its promo often enough to be known furniture).
+    other = promo.replace("Nine", "Ten").replace("valley", "harbour")
+    assign(mem, Item(10, "tenlocal", "Man shoots girlfriend and son in Gloucester", other, T0))
+    retitled = assign(
+        mem,
+        Item(
+            11,
+            "tenlocal",
+            "Valley Rams coach: stadium interviews go on",
+            other,
+            T0 + timedelta(days=4),
+        ),
+    )
+    assert retitled.wire_group_id is not None
 
 
 def test_an_unsettled_headline_word_takes_the_kind_the_store_has_seen() -> None:
