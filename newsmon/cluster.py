@@ -750,14 +750,7 @@ def _furniture(
         return set(), set(), set()
     own = {_source_line(source_id, k): k for k in words}
     asked = [*words, *own]
-    seen: dict[int, int] = {}
-    for start in range(0, len(asked), 900):
-        chunk = asked[start : start + 900]
-        seen.update(
-            db.execute(
-                f"SELECT line, df FROM line_df WHERE line IN ({_in(chunk)})", chunk
-            ).fetchall()
-        )
+    seen = _counts(db, "line_df", "line", asked)
     if count:
         db.conn.executemany(
             "INSERT INTO line_df (line, df) VALUES (?, 1) "
@@ -831,18 +824,23 @@ def _strip_lines(text: str, furniture: set[int]) -> str:
     return "\n".join(line for line in text.splitlines() if line_key(line) not in furniture)
 
 
+def _counts(db: sqlite_utils.Database, table: str, column: str, keys: list[int]) -> dict[int, int]:
+    """Return ``df`` per key of a frequency table (line_df, term_df); absent keys left out."""
+    found: dict[int, int] = {}
+    for start in range(0, len(keys), 900):  # under SQLite's bound-parameter limit
+        chunk = keys[start : start + 900]
+        found.update(
+            db.execute(
+                f"SELECT {column}, df FROM {table} WHERE {column} IN ({_in(chunk)})", chunk
+            ).fetchall()
+        )
+    return found
+
+
 def _frequencies(db: sqlite_utils.Database, keys: list[str]) -> tuple[int, dict[str, int]]:
     """Return the number of articles counted and, per feature, how many had it."""
     ids = {key: feature_id(key) for key in keys}
-    found: dict[int, int] = {}
-    values = list(ids.values())
-    for start in range(0, len(values), 900):
-        chunk = values[start : start + 900]
-        found.update(
-            db.execute(
-                f"SELECT feature, df FROM term_df WHERE feature IN ({_in(chunk)})", chunk
-            ).fetchall()
-        )
+    found = _counts(db, "term_df", "feature", list(ids.values()))
     return _meta(db, "documents"), {key: found.get(ids[key], 0) for key in keys}
 
 
@@ -1272,13 +1270,10 @@ def assign_version(
     features = extract_features(
         title, text, reference, furniture=furniture, outlet=outlet_names(url)
     )
-    if features.guessed:
-        _, seen_as = _frequencies(
-            db,
-            sorted({key for w in features.guessed for key in ("e:" + w, "w:" + _word_key(w))}),
-        )
-        settle_guesses(features, seen_as)
-    documents, df = _frequencies(db, sorted(set(features.full) | set(features.lead)))
+    # One lookup covers both kinds of each guessed headline word, settled before weighting.
+    alternates = {key for w in features.guessed for key in ("e:" + w, "w:" + _word_key(w))}
+    documents, df = _frequencies(db, sorted(set(features.full) | set(features.lead) | alternates))
+    settle_guesses(features, df)
     if previous is None:
         _count_documents(db, sorted(features.full))
     # As if the store held PRIOR_DOCUMENTS more articles without the feature: in a young
