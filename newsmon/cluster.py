@@ -1391,8 +1391,10 @@ def _place(
     return result
 
 
-# A story is re-examined when it reaches one of these sizes (a few checks over its life).
-_COHERENCE_CHECKS = frozenset({6, 8, 11, 15, 20, 27, 36, 48, 64})
+# A story is re-examined when it reaches one of these sizes: each about a quarter larger than
+# the last, so a look-alike group that came in after one check is seen at the next while it is
+# still a small share of the story (a few checks over its life, none past 64 members).
+_COHERENCE_CHECKS = frozenset({6, 8, 10, 13, 16, 20, 25, 32, 40, 50, 64})
 
 
 def _split_if_incoherent(

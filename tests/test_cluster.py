@@ -383,6 +383,47 @@ def test_a_story_holding_two_events_splits_when_it_grows(mem) -> None:
     assert json.loads(rows[-1][3])["reason"] == "incoherent"
 
 
+_FLOOD = [
+    "The Lorsk burst its banks at Tamberg on Tuesday night after three days of rain.",
+    "Mayor Ilse Brandauer said 1,200 residents of the Oststadt district were evacuated.",
+    "Fourteen people died in the flood, according to the Tamberg fire brigade.",
+    "Rescue boats from Kelling and Marbach searched the flooded streets of Oststadt.",
+    "The Lorsk crested at 7.4 metres, the highest level since 1954.",
+    "Farmers near Vellach lost their harvest as the water spread over the fields.",
+    "The regional government of Halvria released 40 million euros in emergency aid.",
+    "Brandauer said the dikes along the Lorsk had not been repaired since 2013.",
+]
+_FIRE = [
+    "A fire destroyed the Rauscher chemical plant in Tamberg on Sunday morning.",
+    "Mayor Ilse Brandauer told residents of Nordhafen to keep their windows shut.",
+    "Two workers were injured, the plant operator Rauscher Chemie said.",
+    "Smoke from burning solvent drifted over the Nordhafen docks for six hours.",
+    "Firefighters from Tamberg needed 90 minutes to bring the blaze under control.",
+]
+
+
+def test_a_look_alike_group_arriving_after_one_check_is_found_at_the_next(mem) -> None:
+    """Ten flood reports, then three on a plant fire in the same city let in: after the check
+    at 10 members, the next check (13, about a quarter more) already splits the three off."""
+    from newsmon.cluster import _split_if_incoherent
+
+    def article(number: int, pool: list[str], title: str) -> Item:
+        lines = [pool[(number + k) % len(pool)] for k in range(4)]
+        when = T0 + timedelta(hours=number)
+        return Item(number, f"outlet-{number}", title, "\n\n".join(lines), when)
+
+    floods = [article(n, _FLOOD, "Lorsk flood in Tamberg") for n in range(1, 11)]
+    fires = [article(n, _FIRE, "Fire at Tamberg chemical plant") for n in range(11, 14)]
+    stories = {assign(mem, item).story_id for item in [*floods, *fires]}
+    kept = mem.execute("SELECT story_id FROM story_articles WHERE article_id = 1").fetchone()[0]
+    with store.write_transaction(mem):
+        for other in sorted(stories - {kept}):
+            merge_stories(mem, kept, other)  # as if the fire had been let in on one match
+        result = _split_if_incoherent(mem, kept, StoriesSettings(), T0)
+    assert result is not None
+    assert sorted(result[1]) == [11, 12, 13]
+
+
 # --- follow-ups, months later ------------------------------------------------------------------
 
 _TOWNS = ["Arlow", "Brennick", "Castlemoor", "Dunvale", "Edgerton", "Farrowby", "Glenrose"]
