@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -86,6 +87,11 @@ def import_warc(
         except OSError as exc:
             raise NewsmonError(f"{path}: cannot read: {exc.strerror}") from exc
         with handle:
+            problem = _archive_start_problem(handle)
+            if problem:
+                totals["damaged_files"] += 1
+                print(f"newsmon: {path}: damaged: {problem}", flush=True)
+                continue
             try:
                 for record in ArchiveIterator(handle, arc2warc=True):
                     totals["records"] += 1
@@ -113,6 +119,27 @@ def import_warc(
 
 class _Truncated(Exception):
     pass
+
+
+def _archive_start_problem(handle: Any) -> str | None:
+    """Say why a file is not a WARC or ARC file, judged by its first bytes (None if it is one).
+
+    A WARC file opens with "WARC/1.x" and an ARC file with its "filedesc://" record, either
+    of them gzip-compressed or not. warcio itself is lenient with what comes before: bytes
+    prefixed to a gzip WARC can be read as one record with a binary target URI, so a damaged
+    file would pass as an archive holding nothing.
+    """
+    head = handle.read(65536)
+    handle.seek(0)
+    if head[:2] == b"\x1f\x8b":
+        try:
+            head = zlib.decompressobj(wbits=31).decompress(head, 64)
+        except zlib.error as exc:
+            return f"its gzip start cannot be read: {exc}"
+    start = head.lstrip(b"\r\n")[:16]
+    if not start or start.startswith((b"WARC/", b"filedesc://")):
+        return None
+    return f"not a WARC or ARC file: it starts with {start!r}"
 
 
 def _outcome_from_record(record: Any, source_id: str | None, cap: int) -> PageOutcome | None:

@@ -96,6 +96,37 @@ def test_damaged_and_truncated_warcs_are_reported_and_keep_what_is_whole(db, tmp
     assert "At least 240" in next(db.query("SELECT text FROM versions"))["text"]
 
 
+def test_bytes_before_a_gzip_warc_always_make_the_file_damaged(db, tmp_path, capsys):
+    """warcio reads some garbage-prefixed gzip WARCs (a few in a hundred, depending on the
+    compressed bytes) as one record with a binary target URI, and some of those to the end
+    without an error (here numbers 505 and 550): the file is damaged all the same. Fixed
+    record ids and dates make the files the same on every run."""
+    paths = []
+    for number in range(500, 560):
+        buffer = io.BytesIO()
+        writer = WARCWriter(buffer, gzip=True)
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        record = writer.create_warc_record(
+            f"https://meridian.example/world/karsa-{number}",
+            "response",
+            payload=io.BytesIO(PAGE),
+            http_headers=headers,
+            warc_headers_dict={
+                "WARC-Record-ID": f"<urn:uuid:00000000-0000-4000-8000-{number:012d}>",
+                "WARC-Date": "2026-11-18T09:00:00Z",
+            },
+        )
+        writer.write_record(record)
+        path = tmp_path / f"prefixed-{number}.warc.gz"
+        path.write_bytes(b"garbage" + buffer.getvalue())
+        paths.append(path)
+    totals = import_warc(db, paths, Settings())
+    assert totals["damaged_files"] == 60 and totals["records"] == 0
+    out = capsys.readouterr().out
+    assert f"{paths[0]}: damaged: not a WARC or ARC file: it starts with b'garbage" in out
+    assert db.execute("SELECT COUNT(*) FROM versions").fetchone()[0] == 0
+
+
 WARC_CORPUS = CORPORA / "warc_warcio_testdata"
 
 
