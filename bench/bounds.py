@@ -3,8 +3,8 @@
     python bench/bounds.py [--timeout 2] [--repeat 5] [--json out.json]
 
 Everything goes through the real code against the fake site's fault outlet (tests/fakesite,
-127.0.0.9): newsmon.fetch.Fetcher with ``timeout_s`` = --timeout and the default 10 MB
-``max_bytes``, then newsmon.clean.CleanPool.
+127.0.0.9): newsmon.ingest.fetcher.Fetcher with ``timeout_s`` = --timeout and the default 10 MB
+``max_bytes``, then newsmon.ingest.clean.CleanPool.
 
 1. Deadline: /slow-drip, /hang, /hang-before-headers and /endless, each --repeat times one
    after another and then all at once; overshoot = elapsed - timeout_s for fetches that ended
@@ -35,10 +35,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from newsmon.clean import CleanPool, _extract_in_worker  # noqa: E402 - after sys.path setup
-from newsmon.errors import FetchError  # noqa: E402
-from newsmon.fetch import Fetcher  # noqa: E402
-from newsmon.settings import FetchSettings  # noqa: E402
+from newsmon.core.errors import FetchError  # noqa: E402
+from newsmon.core.settings import FetchSettings  # noqa: E402
+from newsmon.ingest.clean import CleanPool, _extract_in_worker  # noqa: E402 - after sys.path setup
+from newsmon.ingest.fetcher import Fetcher  # noqa: E402
 from tests.fakesite import FakeSite  # noqa: E402
 
 DEADLINE_PATHS = ("/slow-drip?interval=0.05", "/hang", "/hang-before-headers", "/endless")

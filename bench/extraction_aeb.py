@@ -172,7 +172,7 @@ workers = 2
         f'feeds = ["{base}/feed.xml"]\npoll_every = "1s"\n'
     )
     db = workdir / "newsmon.db"
-    from newsmon.settings import load_settings
+    from newsmon.core.settings import load_settings
 
     started = time.perf_counter()
     if use_prefect:
@@ -180,7 +180,7 @@ workers = 2
 
         asyncio.run(ingest(config_dir=str(config), db_path=str(db)))
     else:
-        from newsmon.pipeline import run_tick
+        from newsmon.pipeline.tick import run_tick
 
         asyncio.run(run_tick(load_settings(config), db_path=db))
     elapsed = time.perf_counter() - started
@@ -211,7 +211,7 @@ def main() -> int:
     pages, gold = load_corpus()
     import trafilatura
 
-    from newsmon.clean import extract_article
+    from newsmon.ingest.clean import extract_article
 
     started = time.perf_counter()
     direct_trafilatura = {k: trafilatura.extract(html) or "" for k, html in pages.items()}

@@ -12,7 +12,7 @@ and ``Retry-After: 1``.
 Modes:
   fetcher   every article URL (and the disallowed ones) handed at once to one real Fetcher
             (asyncio.gather), as a tick's batches would, with ``max_concurrency`` 16;
-  pipeline  one real tick (newsmon.pipeline.run_tick: sitemaps, discovery, batches of
+  pipeline  one real tick (newsmon.pipeline.tick.run_tick: sitemaps, discovery, batches of
             ``ingest.batch_size``, cleaning pool, store) over the same site.
 
 Per host the server-side arrival times give the gaps between consecutive requests; a gap
@@ -44,9 +44,9 @@ if str(ROOT) not in sys.path:
 
 from bench.bigsite import BigSite, Hit, SiteProcess  # noqa: E402 - after sys.path setup
 from newsmon import pipeline  # noqa: E402
-from newsmon.errors import FetchError  # noqa: E402
-from newsmon.fetch import Fetcher  # noqa: E402
-from newsmon.settings import FetchSettings, load_settings  # noqa: E402
+from newsmon.core.errors import FetchError  # noqa: E402
+from newsmon.core.settings import FetchSettings, load_settings  # noqa: E402
+from newsmon.ingest.fetcher import Fetcher  # noqa: E402
 
 MAX_CRAWL_DELAY_S = 0.5
 # Violations by how much shorter than required the gap was, in milliseconds.

@@ -2,7 +2,7 @@
 
 Granularity follows Prefect's per-task cost: one task per source for discovery and one
 task per batch (settings.ingest.batch_size URLs) for fetch+clean, never one per article.
-The composition itself is `newsmon.pipeline.run_tick`; this module only wraps its steps.
+The composition itself is `newsmon.pipeline.tick.run_tick`; this module only wraps its steps.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from newsmon import pipeline
-from newsmon.settings import load_settings
+from newsmon.core.settings import load_settings
+from newsmon.pipeline import tick as pipeline
 
 # Results stay in memory: batches hold raw HTML, and idempotent reruns are the recovery plan.
 discover_task = task(

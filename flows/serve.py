@@ -18,7 +18,7 @@ from types import FrameType
 
 import httpx
 
-from newsmon.settings import Settings, parse_duration
+from newsmon.core.settings import Settings, parse_duration
 
 HEALTH_TIMEOUT_S = 90.0
 

@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import __version__, store
-from .diff import diff_texts, render_text
-from .errors import NewsmonError
-from .settings import Settings, load_settings
+from newsmon import __version__, store
+from newsmon.core.errors import NewsmonError
+from newsmon.core.settings import Settings, load_settings
+from newsmon.versions.diff import diff_texts, render_text
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -241,7 +241,7 @@ def _prefect_home_default(settings: Settings) -> None:
 def _run_pipeline(args: argparse.Namespace, settings: Settings, **kwargs: Any) -> dict[str, Any]:
     db_path = _db_path(args, settings)
     if getattr(args, "no_prefect", False):
-        from .pipeline import run_tick
+        from newsmon.pipeline.tick import run_tick
 
         report = asyncio.run(run_tick(settings, db_path=db_path, progress=_Progress(), **kwargs))
         return asdict(report)
@@ -297,7 +297,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
     if args.warc:
-        from .backfill import import_warc
+        from newsmon.pipeline.backfill import import_warc
 
         db = store.open_db(_db_path(args, settings))
         try:
@@ -307,7 +307,7 @@ def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
         _emit(args, totals, ", ".join(f"{k}: {v}" for k, v in totals.items()))
         return 0
     if args.jsonl:
-        from .backfill import import_jsonl
+        from newsmon.pipeline.backfill import import_jsonl
 
         db = store.open_db(_db_path(args, settings))
         try:
@@ -332,7 +332,7 @@ def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_reprocess(args: argparse.Namespace, settings: Settings) -> int:
-    from .backfill import reprocess
+    from newsmon.pipeline.backfill import reprocess
 
     db = _open_existing(args, settings)
     try:
@@ -344,7 +344,7 @@ def cmd_reprocess(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
-    from .clean import extract_article
+    from newsmon.ingest.clean import extract_article
 
     path = Path(args.page)
     try:
@@ -510,7 +510,7 @@ def cmd_article(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
-    from .facts import facts_record, load_lexicons
+    from newsmon.facts import facts_record, load_lexicons
 
     folder = Path(args.config) / "lexicons"
     lexicons = load_lexicons(folder if folder.is_dir() else None)
@@ -542,7 +542,7 @@ def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
-    from .stories import list_stories, render_story_list
+    from newsmon.stories import list_stories, render_story_list
 
     db = _open_existing(args, settings)
     try:
@@ -554,9 +554,9 @@ def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_story(args: argparse.Namespace, settings: Settings) -> int:
-    from .settings import parse_duration
-    from .stories import render_story, story_detail
-    from .timeline import render_story_timeline, story_timeline
+    from newsmon.core.settings import parse_duration
+    from newsmon.stories import render_story, story_detail
+    from newsmon.timeline import render_story_timeline, story_timeline
 
     db = _open_existing(args, settings)
     try:
@@ -578,8 +578,8 @@ def cmd_story(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    from .report import build_report
-    from .settings import parse_duration
+    from newsmon.core.settings import parse_duration
+    from newsmon.present.report import build_report
 
     db = _open_existing(args, settings)
     try:
@@ -601,7 +601,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
-    from .alerts import alert_rows, deliver_alerts
+    from newsmon.pipeline.alerts import alert_rows, deliver_alerts
 
     db = _open_existing(args, settings)
     try:

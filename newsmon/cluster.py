@@ -28,10 +28,10 @@ from typing import Any
 import numpy as np
 import sqlite_utils
 
-from . import dedupe
-from .settings import StoriesSettings
-from .store import iso, parse_iso
-from .text import is_reader_furniture, is_volatile, split_sentences
+from newsmon import dedupe
+from newsmon.core.settings import StoriesSettings
+from newsmon.core.text import is_reader_furniture, is_volatile, split_sentences
+from newsmon.store import iso, parse_iso
 
 # --- features ---------------------------------------------------------------------------------
 

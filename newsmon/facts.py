@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from newsmon.errors import ConfigError
+from newsmon.core.errors import ConfigError
 from newsmon.numbers import NumberWords, Quantity, read_quantity
 
 KINDS = (

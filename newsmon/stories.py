@@ -13,10 +13,10 @@ from typing import Any
 
 import sqlite_utils
 
-from .cluster import StoriesSettings, display_term
-from .settings import parse_duration
-from .store import iso, parse_iso
-from .timeline import safe_text
+from newsmon.cluster import StoriesSettings, display_term
+from newsmon.core.settings import parse_duration
+from newsmon.store import iso, parse_iso
+from newsmon.timeline import safe_text
 
 
 def _rows(db: sqlite_utils.Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:

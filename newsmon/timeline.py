@@ -23,10 +23,10 @@ from typing import Any
 
 import sqlite_utils
 
-from .diff import story_sentences
-from .facts import KINDS
-from .store import iso, parse_iso
-from .text import words
+from newsmon.core.text import words
+from newsmon.facts import KINDS
+from newsmon.store import iso, parse_iso
+from newsmon.versions.diff import story_sentences
 
 DISAGREEMENT_WINDOW_S = 2 * 3600.0
 LATEST_CHANGES = 20

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from newsmon import store
-from newsmon.settings import Settings, load_settings
+from newsmon.core.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT.parent / "shared" / "corpora"

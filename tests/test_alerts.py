@@ -11,7 +11,13 @@ from typing import Any
 import pytest
 
 from newsmon import store
-from newsmon.alerts import AlertSettings, alert_rows, change_pct, deliver_alerts, plan_alerts
+from newsmon.pipeline.alerts import (
+    AlertSettings,
+    alert_rows,
+    change_pct,
+    deliver_alerts,
+    plan_alerts,
+)
 from tests.conftest import free_port
 from tests.test_timeline import (
     A_255,

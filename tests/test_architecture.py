@@ -18,19 +18,19 @@ def imported_modules(path: Path) -> set[str]:
 
 def test_core_never_imports_prefect():
     offenders = [
-        p.name for p in (ROOT / "newsmon").glob("*.py") if "prefect" in imported_modules(p)
+        p.name for p in (ROOT / "newsmon").rglob("*.py") if "prefect" in imported_modules(p)
     ]
     assert offenders == []
 
 
 def test_only_clean_imports_trafilatura():
     users = sorted(
-        p.name for p in (ROOT / "newsmon").glob("*.py") if "trafilatura" in imported_modules(p)
+        p.name for p in (ROOT / "newsmon").rglob("*.py") if "trafilatura" in imported_modules(p)
     )
     assert users == ["clean.py"]
 
 
 def test_task_and_flow_decorators_live_in_flows_only():
-    for path in (ROOT / "newsmon").glob("*.py"):
+    for path in (ROOT / "newsmon").rglob("*.py"):
         text = path.read_text()
         assert "@task" not in text and "@flow" not in text, path.name

@@ -7,8 +7,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsmon import store
-from newsmon.backfill import import_jsonl, import_warc, reprocess
-from newsmon.settings import Settings
+from newsmon.core.settings import Settings
+from newsmon.pipeline.backfill import import_jsonl, import_warc, reprocess
 from tests.conftest import CORPORA
 
 PAGE = (Path(__file__).parent / "pages" / "karsa_meridian.html").read_bytes()

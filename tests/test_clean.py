@@ -2,7 +2,7 @@ import asyncio
 import time
 from pathlib import Path
 
-from newsmon.clean import CleanPool, extract_article
+from newsmon.ingest.clean import CleanPool, extract_article
 
 PAGE = (Path(__file__).parent / "pages" / "karsa_meridian.html").read_bytes()
 

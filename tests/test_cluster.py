@@ -328,7 +328,7 @@ def test_furniture_is_a_line_the_same_outlet_repeats_not_its_articles(mem) -> No
 
 
 def test_the_settings_file_section_drives_clustering(mem) -> None:
-    from newsmon import settings as settings_module
+    from newsmon.core import settings as settings_module
 
     section = getattr(settings_module, "StoriesSettings", None)
     if section is None:
@@ -754,7 +754,7 @@ def test_the_nearer_an_article_lies_to_a_story_the_less_it_must_share(tmp_path: 
 def test_lines_addressing_the_reader_about_accounts_are_not_features(
     line: str, furniture: bool
 ) -> None:
-    from newsmon.text import is_reader_furniture
+    from newsmon.core.text import is_reader_furniture
 
     assert is_reader_furniture(line) is furniture
     body = "Police found the nurse in Velmora."

@@ -196,7 +196,9 @@ def test_an_imported_article_is_never_due_at_any_commit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """What a concurrent tick could see after each of the import's commits: nothing due."""
-    from newsmon import backfill, pipeline, store
+    from newsmon import store
+    from newsmon.pipeline import backfill
+    from newsmon.pipeline import tick as pipeline
 
     dump = tmp_path / "few.jsonl"
     lines = [

@@ -1,7 +1,7 @@
 import pytest
 
-from newsmon.diff import diff_texts, render_text, word_diff
-from newsmon.text import normalise_text, sentences
+from newsmon.core.text import normalise_text, sentences
+from newsmon.versions.diff import diff_texts, render_text, word_diff
 
 OLD = (
     "Troops entered Karsa on Monday. At least 240 people were killed, according to a "

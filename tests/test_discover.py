@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from newsmon.discover import FeedParse, SitemapParse, parse_date, parse_feed, parse_sitemap
-from newsmon.errors import ParseError
+from newsmon.core.errors import ParseError
+from newsmon.ingest.discover import FeedParse, SitemapParse, parse_date, parse_feed, parse_sitemap
 
 FEED_URL = "https://news.example.org/world/rss.xml"
 SITEMAP_URL = "https://news.example.org/sitemap-news.xml"

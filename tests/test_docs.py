@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from newsmon.cli import build_parser
-from newsmon.settings import SECTIONS, Source
+from newsmon.core.settings import SECTIONS, Source
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 

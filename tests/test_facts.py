@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newsmon.errors import ConfigError
+from newsmon.core.errors import ConfigError
 from newsmon.facts import (
     KINDS,
     QUALIFIERS,

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from newsmon.settings import load_settings
+from newsmon.core.settings import load_settings
 from tests.fakesite import NEWS_OUTLETS, Changes, FakeSite
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -20,9 +20,9 @@ import brotli
 import pytest
 import zstandard
 
-from newsmon.errors import BlockedError, FetchError
-from newsmon.fetch import Fetcher, retry_after_s
-from newsmon.settings import FetchSettings
+from newsmon.core.errors import BlockedError, FetchError
+from newsmon.core.settings import FetchSettings
+from newsmon.ingest.fetcher import Fetcher, retry_after_s
 from tests.loopback import Reply, Seen, Server, make_tls_files, send, static_resolver
 
 pytestmark = pytest.mark.timeout(60)

@@ -7,7 +7,7 @@ import ipaddress
 
 import pytest
 
-from newsmon.netguard import (
+from newsmon.ingest.netguard import (
     AddressPolicy,
     RefusedDestination,
     address_problem,

@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 
 from newsmon.cli import build_parser
-from newsmon.settings import load_settings
+from newsmon.core.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCKERFILE = (ROOT / "Dockerfile").read_text()

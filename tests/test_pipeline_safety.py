@@ -20,13 +20,13 @@ from typing import Any
 
 import pytest
 
-from newsmon import pipeline
 from newsmon.cli import main as cli_main
-from newsmon.errors import ParseError
-from newsmon.fetch import Fetcher
-from newsmon.models import PageOutcome, Target
-from newsmon.settings import Settings, Source
-from newsmon.urls import canonical_url
+from newsmon.core.errors import ParseError
+from newsmon.core.records import PageOutcome, Target
+from newsmon.core.settings import Settings, Source
+from newsmon.core.urls import canonical_url
+from newsmon.ingest.fetcher import Fetcher
+from newsmon.pipeline import tick as pipeline
 from tests.fakesite.faults import article_html
 from tests.loopback import Reply, Seen, Server, send, static_resolver
 
@@ -183,7 +183,7 @@ def test_feed_of_forbidden_destinations_is_blocked_stored_and_never_retried(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Every name lookup answers from this table: no test ever asks real DNS.
-    monkeypatch.setattr("newsmon.fetch.system_resolver", RESOLVER)
+    monkeypatch.setattr("newsmon.ingest.fetcher.system_resolver", RESOLVER)
     db_path = tmp_path / "ssrf.db"
 
     async def scenario() -> None:
@@ -375,7 +375,7 @@ def test_the_cleaning_timer_cannot_be_swallowed_by_the_extractor(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """trafilatura catches Exception in its fallbacks; the per-page timer must still win."""
-    from newsmon import clean
+    from newsmon.ingest import clean
 
     def swallowing_extractor(*args: Any, **kwargs: Any) -> dict[str, str] | None:
         try:
@@ -403,7 +403,7 @@ def test_due_targets_take_turns_across_sources(tmp_path: Path) -> None:
     # A batch then holds many hosts, and per-host spacing overlaps instead of serialising it
     # behind one source's backlog (bench/politeness.py: 66 s -> 18 s for 1,000 URLs).
     from newsmon import store
-    from newsmon.models import DiscoveredItem
+    from newsmon.core.records import DiscoveredItem
 
     db = store.open_db(tmp_path / "turns.db")
     for source in ("a", "b", "c"):

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from newsmon import store
-from newsmon.report import CSP, build_report
+from newsmon.present.report import CSP, build_report
 from tests.test_timeline import T0, Page, Said, build_karsa, publish, put_story
 
 CHROMIUM = "/usr/bin/chromium"

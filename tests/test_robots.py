@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsmon.robots import RobotsRules, agent_token, parse_robots, pattern_matches
+from newsmon.ingest.robots import RobotsRules, agent_token, parse_robots, pattern_matches
 
 NEWS_SITE = """\
 # A news site that keeps bots out of search and drafts but lets us read articles.

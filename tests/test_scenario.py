@@ -16,9 +16,9 @@ import lxml.html
 import pytest
 
 from newsmon import store
-from newsmon.pipeline import run_tick
-from newsmon.report import build_report
-from newsmon.settings import load_settings
+from newsmon.core.settings import load_settings
+from newsmon.pipeline.tick import run_tick
+from newsmon.present.report import build_report
 from newsmon.timeline import story_timeline
 
 pytestmark = pytest.mark.e2e

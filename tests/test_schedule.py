@@ -2,8 +2,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newsmon.schedule import next_poll, next_recheck, retry_after_failure
-from newsmon.settings import Settings
+from newsmon.core.settings import Settings
+from newsmon.ingest.schedule import next_poll, next_recheck, retry_after_failure
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 TIERS = Settings().recheck_tiers

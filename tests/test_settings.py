@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from newsmon.errors import ConfigError
-from newsmon.settings import load_settings, parse_duration
+from newsmon.core.errors import ConfigError
+from newsmon.core.settings import load_settings, parse_duration
 
 ROOT = Path(__file__).resolve().parents[1]
 

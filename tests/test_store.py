@@ -4,10 +4,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from newsmon import store
-from newsmon.errors import StoreError
-from newsmon.models import Article, DiscoveredItem, FeedPoll, PageOutcome, Target
-from newsmon.pipeline import store_outcome
-from newsmon.settings import Settings
+from newsmon.core.errors import StoreError
+from newsmon.core.records import Article, DiscoveredItem, FeedPoll, PageOutcome, Target
+from newsmon.core.settings import Settings
+from newsmon.pipeline.tick import store_outcome
 
 T0 = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 URL = "https://meridian.example/world/karsa-offensive"

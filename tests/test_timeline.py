@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 from newsmon import store
+from newsmon.core.records import Article, PageOutcome, Target
+from newsmon.core.settings import Settings
 from newsmon.facts import Claim
-from newsmon.models import Article, PageOutcome, Target
-from newsmon.pipeline import store_outcome
-from newsmon.settings import Settings
+from newsmon.pipeline.tick import store_outcome
 from newsmon.timeline import (
     Figure,
     fact_deltas,

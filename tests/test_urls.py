@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from newsmon.errors import ParseError
-from newsmon.urls import TRACKING_PARAMS, canonical_url, is_tracking_param, url_host
+from newsmon.core.errors import ParseError
+from newsmon.core.urls import TRACKING_PARAMS, canonical_url, is_tracking_param, url_host
 
 CANONICAL = [
     # scheme and host case, default ports, empty path

@@ -32,11 +32,11 @@ import httpcore
 import httpx
 import zstandard
 
-from .errors import BlockedError, FetchError
-from .models import FetchResult
-from .netguard import AddressPolicy, RefusedDestination, Resolver, system_resolver
-from .robots import MAX_ROBOTS_BYTES, RobotsRules, agent_token, parse_robots
-from .settings import FetchSettings
+from newsmon.core.errors import BlockedError, FetchError
+from newsmon.core.records import FetchResult
+from newsmon.core.settings import FetchSettings
+from newsmon.ingest.netguard import AddressPolicy, RefusedDestination, Resolver, system_resolver
+from newsmon.ingest.robots import MAX_ROBOTS_BYTES, RobotsRules, agent_token, parse_robots
 
 __all__ = ["DEFAULT_ACCEPT", "Fetcher", "Resolver", "retry_after_s"]
 

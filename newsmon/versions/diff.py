@@ -10,7 +10,7 @@ import difflib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .text import is_volatile, sentences
+from newsmon.core.text import is_volatile, sentences
 
 # Two sentences this similar are an edit of one another, not a removal plus an addition.
 EDIT_SIMILARITY = 0.5

@@ -58,9 +58,9 @@ import feedparser
 from feedparser.datetimes import _parse_date as _feedparser_date  # the 15-format date parser
 from lxml import etree
 
-from .errors import ParseError
-from .models import DiscoveredItem
-from .urls import canonical_url
+from newsmon.core.errors import ParseError
+from newsmon.core.records import DiscoveredItem
+from newsmon.core.urls import canonical_url
 
 __all__ = ["FeedParse", "SitemapParse", "parse_date", "parse_feed", "parse_sitemap"]
 

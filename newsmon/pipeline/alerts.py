@@ -23,10 +23,10 @@ from typing import Any
 import httpx
 import sqlite_utils
 
-from . import __version__
-from .settings import AlertSettings
-from .store import iso, write_transaction
-from .timeline import DISAGREEMENT_WINDOW_S, current_figures, figure_level, format_figure
+from newsmon import __version__
+from newsmon.core.settings import AlertSettings
+from newsmon.store import iso, write_transaction
+from newsmon.timeline import DISAGREEMENT_WINDOW_S, current_figures, figure_level, format_figure
 
 _FIGURE = ("value", "low", "high", "qualifier")
 

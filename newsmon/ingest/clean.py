@@ -21,8 +21,8 @@ from dataclasses import asdict
 import trafilatura
 import trafilatura.settings
 
-from .errors import ExtractError
-from .models import Article
+from newsmon.core.errors import ExtractError
+from newsmon.core.records import Article
 
 # trafilatura refuses to parse beyond this tree size and returns None instead of hanging.
 MAX_TREE_SIZE = 200_000
@@ -187,7 +187,7 @@ class CleanPool:
         if self._pool is None:
             # forkserver: forking a process that runs Prefect's threads is unsafe.
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["newsmon.clean"])
+            context.set_forkserver_preload(["newsmon.ingest.clean"])
             self._pool = concurrent.futures.ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=context,

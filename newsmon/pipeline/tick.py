@@ -18,16 +18,23 @@ from typing import Any
 
 import sqlite_utils
 
-from . import cluster, facts, store
-from . import diff as diffs
-from .clean import CleanPool
-from .discover import parse_feed, parse_sitemap
-from .errors import FetchError, ParseError
-from .fetch import Fetcher
-from .models import DiscoveredItem, Discovery, FeedPoll, PageOutcome, Target, TickReport
-from .schedule import next_poll, next_recheck, retry_after_failure
-from .settings import Settings, Source, parse_duration
-from .text import normalise_text
+from newsmon import cluster, facts, store
+from newsmon.core.errors import FetchError, ParseError
+from newsmon.core.records import (
+    DiscoveredItem,
+    Discovery,
+    FeedPoll,
+    PageOutcome,
+    Target,
+    TickReport,
+)
+from newsmon.core.settings import Settings, Source, parse_duration
+from newsmon.core.text import normalise_text
+from newsmon.ingest.clean import CleanPool
+from newsmon.ingest.discover import parse_feed, parse_sitemap
+from newsmon.ingest.fetcher import Fetcher
+from newsmon.ingest.schedule import next_poll, next_recheck, retry_after_failure
+from newsmon.versions import diff as diffs
 
 Progress = Callable[[str, int, int], None]
 
@@ -566,7 +573,7 @@ def _published_iso(value: str) -> str | None:
 
 def alert_changes(settings: Settings, db_path: str, run_id: int, now: datetime) -> dict[str, int]:
     """Record figure-change alerts for the stories this run touched; deliver pending ones."""
-    from .alerts import deliver_alerts, plan_alerts
+    from newsmon.pipeline.alerts import deliver_alerts, plan_alerts
 
     db = open_store(settings, db_path)
     try:

@@ -15,7 +15,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import idna
 
-from .errors import ParseError
+from newsmon.core.errors import ParseError
 
 # Query parameters that only say how a reader arrived, never what the page is. Matched on the
 # decoded, lowercased name. Generic names ("ref", "source", "id", "page", "s") are left alone:

@@ -11,14 +11,14 @@ from typing import Any
 
 import sqlite_utils
 
-from . import store
-from .clean import extract_article
-from .diff import diff_texts
-from .errors import ExtractError, NewsmonError, ParseError
-from .models import Article, PageOutcome, Target
-from .settings import Settings, url_problem
-from .text import normalise_text
-from .urls import canonical_url
+from newsmon import store
+from newsmon.core.errors import ExtractError, NewsmonError, ParseError
+from newsmon.core.records import Article, PageOutcome, Target
+from newsmon.core.settings import Settings, url_problem
+from newsmon.core.text import normalise_text
+from newsmon.core.urls import canonical_url
+from newsmon.ingest.clean import extract_article
+from newsmon.versions.diff import diff_texts
 
 IMPORT_SOURCE = "import"
 
@@ -27,7 +27,7 @@ def import_jsonl(
     db: sqlite_utils.Database, paths: Iterable[str | Path], *, default_source: str | None = None
 ) -> dict[str, int]:
     """Import articles given as JSON lines; one bad line is reported and skipped."""
-    from .pipeline import store_outcome
+    from newsmon.pipeline.tick import store_outcome
 
     settings = Settings()
     totals = {"lines": 0, "new_version": 0, "unchanged": 0, "bad_lines": 0}
@@ -68,7 +68,7 @@ def import_warc(
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    from .pipeline import store_outcome
+    from newsmon.pipeline.tick import store_outcome
 
     cap = max_bytes or settings.fetch.max_bytes
     totals = {

@@ -21,8 +21,8 @@ from typing import Any
 import sqlite_utils
 import zstandard
 
-from .errors import StoreError
-from .models import DiscoveredItem, FeedPoll, PageOutcome, Target
+from newsmon.core.errors import StoreError
+from newsmon.core.records import DiscoveredItem, FeedPoll, PageOutcome, Target
 
 Migration = Callable[[sqlite_utils.Database], None]
 

@@ -17,9 +17,9 @@ from typing import Any
 
 import sqlite_utils
 
-from . import __version__
-from .store import parse_iso
-from .timeline import DISAGREEMENT_WINDOW_S, figure_level, format_figure, story_timeline
+from newsmon import __version__
+from newsmon.store import parse_iso
+from newsmon.timeline import DISAGREEMENT_WINDOW_S, figure_level, format_figure, story_timeline
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "

@@ -1,0 +1,1 @@
+"""Basics every layer may use: settings, records, errors, URLs, text, languages, the clock."""

@@ -1,0 +1,1 @@
+"""Composition of the stages (tick, backfill, reprocess, alerts); owns transactions."""

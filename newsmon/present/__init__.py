@@ -1,0 +1,1 @@
+"""What people read: terminal rendering, the HTML report, exports."""

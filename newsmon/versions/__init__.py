@@ -1,0 +1,1 @@
+"""What changed between two versions of an article: fingerprints and diffs."""
