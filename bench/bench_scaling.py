@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from newsmon import cluster, dedupe, store  # noqa: E402
 from newsmon.cluster import StoriesSettings, assign_version  # noqa: E402
+from newsmon.core.clock import iso  # noqa: E402
 
 PER_DAY = 500
 DAY0 = date(2020, 1, 1).toordinal()
@@ -151,7 +152,7 @@ def _fill_chunk(
         lead = dict(top[: cluster.LEAD_TERMS])
         df_ids.append(np.fromiter(weights.keys(), dtype=np.uint32, count=len(weights)))
         event = datetime.fromordinal(day).replace(tzinfo=UTC) + timedelta(seconds=article % 86_400)
-        event_s = store.iso(event)
+        event_s = iso(event)
         dedupe_rows.append(
             (article, article, f"src{article % 300}", int(rng.integers(0, 2**62)), 300, 1,
              samples[i].tobytes(), signatures[i].tobytes(), event_s, event_s)

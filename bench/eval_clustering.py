@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from newsmon import store  # noqa: E402
 from newsmon.cluster import StoriesSettings, assign_version  # noqa: E402
+from newsmon.core.clock import iso  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 GVA = CORPORA / "casualty_gva_longtail_dev" / "documents.jsonl"
@@ -216,12 +217,12 @@ def cluster_direct(
                 db.execute(
                     "INSERT INTO articles (id, url, source_id, first_seen, published, status) "
                     "VALUES (?, ?, ?, ?, ?, 'imported')",
-                    [index, doc.url, doc.source, store.iso(seen), store.iso(doc.published)],
+                    [index, doc.url, doc.source, iso(seen), iso(doc.published)],
                 )
                 db.execute(
                     "INSERT INTO versions (id, article_id, seq, fetched_at, url, title, text, "
                     "fingerprint) VALUES (?, ?, 1, ?, ?, ?, ?, '')",
-                    [index, index, store.iso(seen), doc.url, doc.title, doc.text],
+                    [index, index, iso(seen), doc.url, doc.title, doc.text],
                 )
                 result = assign_version(
                     db,
@@ -254,7 +255,7 @@ def cluster_via_cli(docs: list[Doc], db_path: Path, workdir: Path) -> tuple[list
                 "url": doc.url,
                 "title": doc.title,
                 "text": doc.text,
-                "published": store.iso(doc.published),
+                "published": iso(doc.published),
                 "source": doc.source,
                 "lang": "en",
             }

@@ -180,9 +180,10 @@ workers = 2
 
         asyncio.run(ingest(config_dir=str(config), db_path=str(db)))
     else:
+        from newsmon.core.clock import SystemClock
         from newsmon.pipeline.tick import run_tick
 
-        asyncio.run(run_tick(load_settings(config), db_path=db))
+        asyncio.run(run_tick(load_settings(config), clock=SystemClock(), db_path=db))
     elapsed = time.perf_counter() - started
     con = sqlite3.connect(db)
     stored = {

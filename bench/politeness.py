@@ -43,10 +43,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.bigsite import BigSite, Hit, SiteProcess  # noqa: E402 - after sys.path setup
-from newsmon import pipeline  # noqa: E402
+from newsmon.core.clock import SystemClock  # noqa: E402
 from newsmon.core.errors import FetchError  # noqa: E402
 from newsmon.core.settings import FetchSettings, load_settings  # noqa: E402
 from newsmon.ingest.fetcher import Fetcher  # noqa: E402
+from newsmon.pipeline import tick as pipeline  # noqa: E402
 
 MAX_CRAWL_DELAY_S = 0.5
 # Violations by how much shorter than required the gap was, in milliseconds.
@@ -256,7 +257,9 @@ def run_pipeline_mode(args: argparse.Namespace) -> Spacing:
         )
         settings = load_settings(config)
         started = time.monotonic()
-        report = asyncio.run(pipeline.run_tick(settings, db_path=Path(tmp) / "polite.db"))
+        report = asyncio.run(
+            pipeline.run_tick(settings, clock=SystemClock(), db_path=Path(tmp) / "polite.db")
+        )
         elapsed = time.monotonic() - started
         hits = site.hits()
         stats = site.stats()

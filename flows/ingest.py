@@ -16,6 +16,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+from newsmon.core.clock import Clock, ReplayClock, SystemClock
 from newsmon.core.settings import load_settings
 from newsmon.pipeline import tick as pipeline
 
@@ -66,10 +67,12 @@ async def ingest(
     """Poll due sources, fetch new and due articles, clean and store them."""
     settings = load_settings(config_dir)
     logger = get_run_logger()
+    # The clock is decided here, at the edge: a replay clock started at `now`, else the wall clock.
+    clock: Clock = ReplayClock(datetime.fromisoformat(now)) if now else SystemClock()
     report = await pipeline.run_tick(
         settings,
+        clock=clock,
         db_path=db_path,
-        now=datetime.fromisoformat(now) if now else None,
         force=force,
         source_ids=source_ids,
         since=datetime.fromisoformat(since) if since else None,

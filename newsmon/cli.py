@@ -7,15 +7,17 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from newsmon import __version__, store
+from newsmon.core.clock import Clock, ReplayClock, SystemClock
 from newsmon.core.errors import NewsmonError
 from newsmon.core.settings import Settings, load_settings
+from newsmon.present.export import export_rows
 from newsmon.versions.diff import diff_texts, render_text
 
 
@@ -27,7 +29,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         settings = load_settings(args.config)
-        return int(args.handler(args, settings) or 0)
+        when = _parse_when(getattr(args, "now", None), "--now")
+        clock: Clock = ReplayClock(when) if when else SystemClock()
+        return int(args.handler(args, settings, clock) or 0)
     except NewsmonError as exc:
         print(f"newsmon: error: {exc}", file=sys.stderr)
         return 1
@@ -238,12 +242,16 @@ def _prefect_home_default(settings: Settings) -> None:
         os.environ["PREFECT_HOME"] = str(home)
 
 
-def _run_pipeline(args: argparse.Namespace, settings: Settings, **kwargs: Any) -> dict[str, Any]:
+def _run_pipeline(
+    args: argparse.Namespace, settings: Settings, clock: Clock, **kwargs: Any
+) -> dict[str, Any]:
     db_path = _db_path(args, settings)
     if getattr(args, "no_prefect", False):
         from newsmon.pipeline.tick import run_tick
 
-        report = asyncio.run(run_tick(settings, db_path=db_path, progress=_Progress(), **kwargs))
+        report = asyncio.run(
+            run_tick(settings, clock=clock, db_path=db_path, progress=_Progress(), **kwargs)
+        )
         return asdict(report)
     _prefect_home_default(settings)
     from flows.ingest import run_ingest
@@ -252,9 +260,11 @@ def _run_pipeline(args: argparse.Namespace, settings: Settings, **kwargs: Any) -
         key: (value.isoformat() if isinstance(value, datetime) else value)
         for key, value in kwargs.items()
     }
+    # The flow rebuilds the clock from --now: a replay clock started at T, else the wall clock.
     return run_ingest(
         config_dir=str(Path(args.config).resolve()),
         db_path=str(Path(db_path).resolve()),
+        now=args.now,
         **params,
     )
 
@@ -274,34 +284,30 @@ def _report_text(report: dict[str, Any]) -> str:
 # --- commands -------------------------------------------------------------------------------
 
 
-def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_run(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
     if not settings.sources:
         raise NewsmonError(f"{Path(args.config) / 'sources.toml'}: no sources configured")
-    report = _run_pipeline(
-        args,
-        settings,
-        now=_parse_when(args.now, "--now"),
-        force=args.force,
-        source_ids=args.sources,
-    )
+    report = _run_pipeline(args, settings, clock, force=args.force, source_ids=args.sources)
     _emit(args, report, _report_text(report))
     return 0
 
 
-def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_serve(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
     from flows.serve import serve
 
     serve(settings, str(Path(args.config).resolve()), str(Path(_db_path(args, settings)).resolve()))
     return 0
 
 
-def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_backfill(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
     if args.warc:
         from newsmon.pipeline.backfill import import_warc
 
         db = store.open_db(_db_path(args, settings))
         try:
-            totals = import_warc(db, args.warc, settings, source_id=(args.sources or [None])[0])
+            totals = import_warc(
+                db, args.warc, settings, clock=clock, source_id=(args.sources or [None])[0]
+            )
         finally:
             db.close()
         _emit(args, totals, ", ".join(f"{k}: {v}" for k, v in totals.items()))
@@ -311,7 +317,9 @@ def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
 
         db = store.open_db(_db_path(args, settings))
         try:
-            totals = import_jsonl(db, args.jsonl, default_source=(args.sources or [None])[0])
+            totals = import_jsonl(
+                db, args.jsonl, clock=clock, default_source=(args.sources or [None])[0]
+            )
         finally:
             db.close()
         _emit(args, totals, ", ".join(f"{k}: {v}" for k, v in totals.items()))
@@ -322,6 +330,7 @@ def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
     report = _run_pipeline(
         args,
         settings,
+        clock,
         since=since,
         until=_parse_when(args.until, "--until"),
         source_ids=args.sources,
@@ -331,7 +340,7 @@ def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_reprocess(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_reprocess(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
     from newsmon.pipeline.backfill import reprocess
 
     db = _open_existing(args, settings)
@@ -343,7 +352,7 @@ def cmd_reprocess(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_extract(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
     from newsmon.ingest.clean import extract_article
 
     path = Path(args.page)
@@ -357,10 +366,10 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if article else 3
 
 
-def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_status(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
     db = _open_existing(args, settings)
     try:
-        data = status_data(db)
+        data = store.runs.status_summary(db)
     finally:
         db.close()
     lines = ["sources:"]
@@ -387,49 +396,12 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def status_data(db: Any) -> dict[str, Any]:
-    sources = list(
-        db.query(
-            """SELECT s.id, s.name, s.lang, s.last_polled_at, s.next_poll_at, s.last_ok_at,
-                      s.consecutive_failures, s.last_error,
-                      (SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id) AS articles
-               FROM sources s ORDER BY s.id"""
-        )
-    )
-    counts = {
-        t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-        for t in ("articles", "versions", "fetches", "pages", "runs")
-    }
-    by_status = dict(db.execute("SELECT status, COUNT(*) FROM articles GROUP BY status ORDER BY 1"))
-    runs = list(
-        db.query(
-            "SELECT id, kind, status, started_at, finished_at, counts FROM runs "
-            "ORDER BY id DESC LIMIT 5"
-        )
-    )
-    for run in runs:
-        run["counts"] = json.loads(run["counts"]) if run["counts"] else None
-    return {"sources": sources, "counts": counts, "articles_by_status": by_status, "runs": runs}
-
-
-def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_articles(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
     db = _open_existing(args, settings)
     try:
-        where, params = [], []
-        if args.source:
-            where.append("a.source_id = ?")
-            params.append(args.source)
-        if args.status:
-            where.append("a.status = ?")
-            params.append(args.status)
-        sql = (
-            "SELECT a.id, a.source_id, a.status, a.url, a.versions_count, a.first_seen, "
-            "a.published, v.title FROM articles a "
-            "LEFT JOIN versions v ON v.id = a.current_version_id"
-            + (" WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY a.id DESC LIMIT ?"
+        rows = store.articles.list_articles(
+            db, source_id=args.source, status=args.status, limit=args.limit
         )
-        rows = list(db.query(sql, [*params, args.limit]))
     finally:
         db.close()
     text = "\n".join(
@@ -441,20 +413,14 @@ def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_article(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_article(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
     db = _open_existing(args, settings)
     try:
-        article = store.article_by_url_or_id(db, args.key)
+        article = store.articles.article_by_url_or_id(db, args.key)
         if article is None:
             raise NewsmonError(f"no article with id or URL {args.key!r}")
-        versions = store.versions(db, article["id"])
-        fetches = list(
-            db.query(
-                "SELECT fetched_at, outcome, status, detail FROM fetches WHERE article_id = ? "
-                "ORDER BY id DESC LIMIT 10",
-                [article["id"]],
-            )
-        )
+        versions = store.articles.versions(db, article["id"])
+        fetches = store.articles.recent_fetches(db, article["id"])
     finally:
         db.close()
     by_seq = {v["seq"]: v for v in versions}
@@ -509,7 +475,7 @@ def cmd_article(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_facts(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
     from newsmon.facts import facts_record, load_lexicons
 
     folder = Path(args.config) / "lexicons"
@@ -541,19 +507,19 @@ def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if bad else 0
 
 
-def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_stories(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
     from newsmon.stories import list_stories, render_story_list
 
     db = _open_existing(args, settings)
     try:
-        rows = list_stories(db, limit=args.limit, active_only=args.active)
+        rows = list_stories(db, limit=args.limit, active_only=args.active, now=clock.now())
     finally:
         db.close()
     _emit(args, rows, render_story_list(rows) if rows else "(no stories)")
     return 0
 
 
-def cmd_story(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_story(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
     from newsmon.core.settings import parse_duration
     from newsmon.stories import render_story, story_detail
     from newsmon.timeline import render_story_timeline, story_timeline
@@ -577,7 +543,7 @@ def cmd_story(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_report(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
     from newsmon.core.settings import parse_duration
     from newsmon.present.report import build_report
 
@@ -587,6 +553,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
             db,
             stories=args.stories or settings.report.stories,
             disagreement_window_s=parse_duration(settings.report.disagreement_window),
+            now=clock.now(),
         )
     finally:
         db.close()
@@ -600,13 +567,13 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
-    from newsmon.pipeline.alerts import alert_rows, deliver_alerts
+def cmd_alerts(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
+    from newsmon.pipeline.alerts import deliver_alerts
 
     db = _open_existing(args, settings)
     try:
-        delivery = deliver_alerts(db, settings.alerts) if args.deliver else None
-        rows = alert_rows(db, limit=args.limit)
+        delivery = deliver_alerts(db, settings.alerts, clock) if args.deliver else None
+        rows = store.alerts.alert_rows(db, limit=args.limit)
     finally:
         db.close()
     lines = [
@@ -620,28 +587,7 @@ def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def export_rows(db: Any) -> Iterable[dict[str, Any]]:
-    """Yield every article with its versions (each with its claims) and its story id."""
-    for article in db.query("SELECT * FROM articles ORDER BY id"):
-        membership = db.execute(
-            "SELECT story_id, wire_group_id FROM story_articles WHERE article_id = ?",
-            [article["id"]],
-        ).fetchone()
-        article["story_id"], article["wire_group_id"] = membership or (None, None)
-        article["versions"] = []
-        for version in store.versions(db, article["id"]):
-            version.pop("article_id")
-            version["claims"] = [
-                {k: v for k, v in claim.items() if k not in ("id", "version_id", "article_id")}
-                for claim in db.query(
-                    "SELECT * FROM claims WHERE version_id = ? ORDER BY span_start", [version["id"]]
-                )
-            ]
-            article["versions"].append(version)
-        yield article
-
-
-def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_export(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
     if args.format == "text":
         args.format = "jsonl"
     if args.format != "jsonl":

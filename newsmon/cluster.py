@@ -29,9 +29,9 @@ import numpy as np
 import sqlite_utils
 
 from newsmon import dedupe
+from newsmon.core.clock import iso, parse_iso
 from newsmon.core.settings import StoriesSettings
 from newsmon.core.text import is_reader_furniture, is_volatile, split_sentences
-from newsmon.store import iso, parse_iso
 
 # --- features ---------------------------------------------------------------------------------
 
@@ -1221,7 +1221,7 @@ def assign_version(
     its story unless the edit made it score below ``leave_threshold`` there.
     """
     settings = settings or StoriesSettings()
-    now = datetime.now(UTC)
+    now = seen_at  # the clock the caller passed down (the fetch time)
     previous = _one(db, "SELECT * FROM story_articles WHERE article_id = ?", [article_id])
     if previous is not None and int(previous["version_id"]) == version_id:
         group = db.execute(

@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 import sqlite_utils
 
+from newsmon.core.clock import iso
 from newsmon.core.text import is_volatile
-from newsmon.store import iso
 
 SHINGLE_WORDS = 4
 WHOLE_BANDS, WHOLE_ROWS = 16, 4  # whole body: a band collides at Jaccard^4

@@ -14,8 +14,8 @@ from typing import Any
 import sqlite_utils
 
 from newsmon.cluster import StoriesSettings, display_term
+from newsmon.core.clock import iso, parse_iso
 from newsmon.core.settings import parse_duration
-from newsmon.store import iso, parse_iso
 from newsmon.timeline import safe_text
 
 

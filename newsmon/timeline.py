@@ -23,9 +23,9 @@ from typing import Any
 
 import sqlite_utils
 
+from newsmon.core.clock import iso, parse_iso
 from newsmon.core.text import words
 from newsmon.facts import KINDS
-from newsmon.store import iso, parse_iso
 from newsmon.versions.diff import story_sentences
 
 DISAGREEMENT_WINDOW_S = 2 * 3600.0

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from newsmon import store
 from newsmon.core.settings import Settings, load_settings
@@ -37,7 +38,7 @@ def settings() -> Settings:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[store.sqlite_utils.Database]:
+def db(tmp_path: Path) -> Iterator[sqlite_utils.Database]:
     database = store.open_db(tmp_path / "newsmon.db")
     yield database
     database.close()

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from newsmon import store
+from newsmon.core.clock import FixedClock
 from newsmon.pipeline.alerts import (
     AlertSettings,
-    alert_rows,
     change_pct,
     deliver_alerts,
     plan_alerts,
@@ -31,6 +31,8 @@ from tests.test_timeline import (
     publish,
     put_story,
 )
+
+CLOCK = FixedClock(T0 + timedelta(days=1))  # when deliveries happen
 
 KILLED_240 = Said("killed", "at_least", 240, "At least 240 people", MONITOR)
 KILLED_255 = Said("killed", "more_than", 255, "More than 255 people", MONITOR)
@@ -100,14 +102,14 @@ def test_new_kinds_alert_then_a_change_alerts_once(db, settings, meridian, recei
         ("killed", "figure_new"),
         ("injured", "figure_new"),
     ]
-    assert deliver_alerts(db, hooks) == {"delivered": 2, "failed": 0, "pending": 0}
+    assert deliver_alerts(db, hooks, CLOCK) == {"delivered": 2, "failed": 0, "pending": 0}
     edit_to_255(db, settings, meridian)
     second = plan_alerts(db, [1], hooks, T0 + timedelta(hours=8))
     assert [a.kind for a in second] == ["killed", "displaced"]
-    assert deliver_alerts(db, hooks)["delivered"] == 2
+    assert deliver_alerts(db, hooks, CLOCK)["delivered"] == 2
     # Planning and delivering again: nothing new.
     assert plan_alerts(db, [1, 1], hooks, T0 + timedelta(hours=9)) == []
-    assert deliver_alerts(db, hooks) == {"delivered": 0, "failed": 0, "pending": 0}
+    assert deliver_alerts(db, hooks, CLOCK) == {"delivered": 0, "failed": 0, "pending": 0}
     bodies = receiver.bodies()
     assert [(b["kind"], b["event"]) for b in bodies] == [
         ("killed", "figure_new"),
@@ -166,7 +168,7 @@ def test_a_figure_alerted_before_never_alerts_again(db, settings, meridian):
     publish(db, settings, meridian, text=corrected, at=T0 + timedelta(hours=9),
             said=[KILLED_240])  # fmt: skip
     assert plan_alerts(db, [1], hooks, T0 + timedelta(hours=9)) == []
-    rows = alert_rows(db)
+    rows = store.alerts.alert_rows(db)
     assert sorted(r["key"] for r in rows) == [
         "1:displaced:exact:14000",
         "1:injured:more_than:600",
@@ -185,7 +187,7 @@ def test_a_page_flipping_between_versions_alerts_once(db, settings, meridian, re
             publish(db, settings, meridian, text=WIRE_240, at=T0 + timedelta(hours=hour),
                     said=[KILLED_240])  # fmt: skip
         plan_alerts(db, [1], hooks, T0 + timedelta(hours=hour))
-        deliver_alerts(db, hooks)
+        deliver_alerts(db, hooks, CLOCK)
     killed = [b for b in receiver.bodies() if b["kind"] == "killed"]
     assert [(b["old"] and b["old"]["value"], b["new"]["value"]) for b in killed] == [
         (None, 240),
@@ -197,13 +199,13 @@ def test_a_failed_delivery_is_retried_and_never_duplicated(db, settings, meridia
     hooks = AlertSettings(webhooks=[receiver.url], kinds=["killed"])
     plan_alerts(db, [1], hooks, T0)
     receiver.statuses = [503]
-    assert deliver_alerts(db, hooks) == {"delivered": 0, "failed": 1, "pending": 0}
-    (row,) = alert_rows(db)
+    assert deliver_alerts(db, hooks, CLOCK) == {"delivered": 0, "failed": 1, "pending": 0}
+    (row,) = store.alerts.alert_rows(db)
     assert row["delivered_at"] is None and row["attempts"] == 1
     assert row["last_error"] == f"{receiver.url}: HTTP 503"
-    assert deliver_alerts(db, hooks) == {"delivered": 1, "failed": 0, "pending": 0}
-    assert deliver_alerts(db, hooks) == {"delivered": 0, "failed": 0, "pending": 0}
-    (row,) = alert_rows(db)
+    assert deliver_alerts(db, hooks, CLOCK) == {"delivered": 1, "failed": 0, "pending": 0}
+    assert deliver_alerts(db, hooks, CLOCK) == {"delivered": 0, "failed": 0, "pending": 0}
+    (row,) = store.alerts.alert_rows(db)
     assert row["delivered_at"] is not None and row["attempts"] == 2 and row["last_error"] is None
     assert len(receiver.requests) == 2  # one refused, one accepted, nothing after
 
@@ -212,21 +214,21 @@ def test_a_webhook_that_accepted_is_not_sent_the_alert_again(db, settings, merid
     dead = f"http://127.0.0.1:{free_port()}/hook"  # nothing listens there
     hooks = AlertSettings(webhooks=[receiver.url, dead], timeout_s=2.0)
     plan_alerts(db, [1], hooks, T0)
-    counts = deliver_alerts(db, hooks)
+    counts = deliver_alerts(db, hooks, CLOCK)
     assert counts == {"delivered": 0, "failed": 2, "pending": 0}
-    rows = alert_rows(db)
+    rows = store.alerts.alert_rows(db)
     assert all(r["delivered_to"] == [receiver.url] for r in rows)
     # The dead hook failed once; the second alert did not wait on it again in the same run.
     assert "ConnectError" in rows[-1]["last_error"]
     assert "not tried" in rows[0]["last_error"]
     # The dead hook is removed by the operator: the retry completes without resending.
-    assert deliver_alerts(db, AlertSettings(webhooks=[receiver.url]))["delivered"] == 2
+    assert deliver_alerts(db, AlertSettings(webhooks=[receiver.url]), CLOCK)["delivered"] == 2
     assert len(receiver.requests) == 2
 
 
 def test_without_webhooks_alerts_are_recorded_and_wait(db, meridian):
     assert len(plan_alerts(db, [1], AlertSettings(), T0)) == 2
-    assert deliver_alerts(db, AlertSettings()) == {"delivered": 0, "failed": 0, "pending": 2}
+    assert deliver_alerts(db, AlertSettings(), CLOCK) == {"delivered": 0, "failed": 0, "pending": 2}
 
 
 def test_two_planners_record_one_alert(db, settings, meridian, tmp_path):

@@ -7,6 +7,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsmon import store
+from newsmon.core.clock import SystemClock
 from newsmon.core.settings import Settings
 from newsmon.pipeline.backfill import import_jsonl, import_warc, reprocess
 from tests.conftest import CORPORA
@@ -40,11 +41,11 @@ def test_jsonl_import_is_idempotent_and_reports_bad_lines(db, tmp_path, capsys):
         {"url": "https://wire.example/karsa-2", "title": "Karsa 2", "text": TEXT + " More."},
     ]
     path = write_jsonl(tmp_path / "a.jsonl", rows)
-    totals = import_jsonl(db, [path])
+    totals = import_jsonl(db, [path], clock=SystemClock())
     assert totals == {"lines": 5, "new_version": 2, "unchanged": 0, "bad_lines": 3}
     out = capsys.readouterr().out
     assert f"{path}:2:" in out and f"{path}:3:" in out and f"{path}:4:" in out
-    again = import_jsonl(db, [path])
+    again = import_jsonl(db, [path], clock=SystemClock())
     assert again["new_version"] == 0 and again["unchanged"] == 2
     article = next(db.query("SELECT * FROM articles WHERE url = 'https://wire.example/karsa'"))
     assert article["status"] == "imported" and article["next_check_at"] is None
@@ -69,13 +70,13 @@ def make_warc(path: Path) -> Path:
 
 def test_warc_import_stores_html_responses_once(db, tmp_path):
     warc = make_warc(tmp_path / "crawl.warc.gz")
-    totals = import_warc(db, [warc], Settings(), source_id="archive")
+    totals = import_warc(db, [warc], Settings(), clock=SystemClock(), source_id="archive")
     assert totals["records"] == 2 and totals["html"] == 1 and totals["new_version"] == 1
     assert totals["skipped"] == 1
-    assert import_warc(db, [warc], Settings())["new_version"] == 0
+    assert import_warc(db, [warc], Settings(), clock=SystemClock())["new_version"] == 0
     version = next(db.query("SELECT * FROM versions"))
     assert "At least 240 people have been killed" in version["text"]
-    assert store.load_page(db, version["page_hash"]) == PAGE
+    assert store.articles.load_page(db, version["page_hash"]) == PAGE
 
 
 def test_damaged_and_truncated_warcs_are_reported_and_keep_what_is_whole(db, tmp_path, capsys):
@@ -85,7 +86,7 @@ def test_damaged_and_truncated_warcs_are_reported_and_keep_what_is_whole(db, tmp
     truncated = tmp_path / "truncated.warc.gz"
     truncated.write_bytes(good[: len(good) // 2])
     intact = make_warc(tmp_path / "intact.warc.gz")
-    totals = import_warc(db, [damaged, truncated, intact], Settings())
+    totals = import_warc(db, [damaged, truncated, intact], Settings(), clock=SystemClock())
     assert totals["damaged_files"] == 1 and totals["truncated"] == 1
     assert totals["new_version"] == 1  # only the intact file's page
     out = capsys.readouterr().out
@@ -120,7 +121,7 @@ def test_bytes_before_a_gzip_warc_always_make_the_file_damaged(db, tmp_path, cap
         path = tmp_path / f"prefixed-{number}.warc.gz"
         path.write_bytes(b"garbage" + buffer.getvalue())
         paths.append(path)
-    totals = import_warc(db, paths, Settings())
+    totals = import_warc(db, paths, Settings(), clock=SystemClock())
     assert totals["damaged_files"] == 60 and totals["records"] == 0
     out = capsys.readouterr().out
     assert f"{paths[0]}: damaged: not a WARC or ARC file: it starts with b'garbage" in out
@@ -135,12 +136,12 @@ WARC_CORPUS = CORPORA / "warc_warcio_testdata"
 def test_every_real_warc_file_is_read_without_crashing(db):
     files = sorted(p for p in WARC_CORPUS.iterdir() if p.suffix in (".warc", ".gz", ".arc", ".bad"))
     assert len(files) >= 10
-    totals = import_warc(db, files, Settings())
+    totals = import_warc(db, files, Settings(), clock=SystemClock())
     assert totals["records"] > 0 and totals["html"] > 0
 
 
 def test_reprocess_rederives_text_from_raw_html(db, tmp_path):
-    import_warc(db, [make_warc(tmp_path / "c.warc.gz")], Settings())
+    import_warc(db, [make_warc(tmp_path / "c.warc.gz")], Settings(), clock=SystemClock())
     db.execute("UPDATE versions SET text = 'stale text from an old cleaner', fingerprint = 'x'")
     totals = reprocess(db, Settings())
     assert totals == {"versions": 1, "changed": 1, "failed": 0, "no_raw": 0}

@@ -7,7 +7,7 @@ import pytest
 
 from newsmon.cli import main
 from newsmon.core.settings import Settings
-from newsmon.pipeline.tick import store_outcome
+from newsmon.pipeline.article import store_outcome
 from tests.test_store import BODY_240, BODY_255, T0, URL, discover, outcome
 
 PAGE = Path(__file__).parent / "pages" / "karsa_meridian.html"

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from newsmon import store
 from newsmon.cluster import (
@@ -36,7 +37,7 @@ class Item:
     version_id: int | None = None
 
 
-def assign(db: store.sqlite_utils.Database, item: Item, **settings: object) -> Assignment:
+def assign(db: sqlite_utils.Database, item: Item, **settings: object) -> Assignment:
     with store.write_transaction(db):
         return assign_version(
             db,
@@ -68,7 +69,7 @@ def fakesite_articles() -> dict[str, Item]:
     return items
 
 
-def snapshot(db: store.sqlite_utils.Database) -> dict[str, list[tuple[object, ...]]]:
+def snapshot(db: sqlite_utils.Database) -> dict[str, list[tuple[object, ...]]]:
     tables = ["stories", "story_articles", "story_postings", "term_df", "line_df", "story_meta"]
     tables += ["story_events", "dedupe_docs", "lsh_bands", "wire_groups"]
     out = {}
@@ -83,7 +84,7 @@ def snapshot(db: store.sqlite_utils.Database) -> dict[str, list[tuple[object, ..
 
 
 @pytest.fixture
-def mem() -> store.sqlite_utils.Database:
+def mem() -> sqlite_utils.Database:
     return store.open_db(":memory:")
 
 

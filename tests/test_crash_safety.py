@@ -26,6 +26,7 @@ from bench.crash_safety import (
     store_problems,
     summary,
 )
+from newsmon.core.clock import SystemClock
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.timeout(180)
@@ -198,7 +199,6 @@ def test_an_imported_article_is_never_due_at_any_commit(
     """What a concurrent tick could see after each of the import's commits: nothing due."""
     from newsmon import store
     from newsmon.pipeline import backfill
-    from newsmon.pipeline import tick as pipeline
 
     dump = tmp_path / "few.jsonl"
     lines = [
@@ -208,16 +208,16 @@ def test_an_imported_article_is_never_due_at_any_commit(
     dump.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     db = store.open_db(tmp_path / "import.db")
     due_after_commit: list[str] = []
-    real_store_outcome = pipeline.store_outcome
+    real_store_outcome = backfill.store_outcome
 
     def store_and_look(*args: Any, **kwargs: Any) -> str:
         result = real_store_outcome(*args, **kwargs)
         far = datetime.now(UTC) + timedelta(days=3650)
-        due_after_commit.extend(t.url for t in store.due_targets(db, far))
+        due_after_commit.extend(t.url for t in store.articles.due_targets(db, far))
         return result
 
-    monkeypatch.setattr(pipeline, "store_outcome", store_and_look)
-    totals = backfill.import_jsonl(db, [dump])
+    monkeypatch.setattr(backfill, "store_outcome", store_and_look)
+    totals = backfill.import_jsonl(db, [dump], clock=SystemClock())
     statuses = [r[0] for r in db.execute("SELECT status FROM articles")]
     db.close()
     assert totals["new_version"] == 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlite_utils
 
 from newsmon import dedupe, store
 from newsmon.dedupe import detect_credit, fingerprint_text
@@ -15,11 +16,11 @@ WIRE = "\n\n".join(WIRE_PARAGRAPHS)
 
 
 @pytest.fixture
-def mem() -> store.sqlite_utils.Database:
+def mem() -> sqlite_utils.Database:
     return store.open_db(":memory:")
 
 
-def _index(db: store.sqlite_utils.Database, article_id: int, text: str, minutes: int = 0) -> None:
+def _index(db: sqlite_utils.Database, article_id: int, text: str, minutes: int = 0) -> None:
     fingerprint = fingerprint_text(text)
     assert fingerprint is not None
     dedupe.index_article(

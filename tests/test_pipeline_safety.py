@@ -21,12 +21,14 @@ from typing import Any
 import pytest
 
 from newsmon.cli import main as cli_main
+from newsmon.core.clock import FixedClock
 from newsmon.core.errors import ParseError
 from newsmon.core.records import PageOutcome, Target
 from newsmon.core.settings import Settings, Source
 from newsmon.core.urls import canonical_url
 from newsmon.ingest.fetcher import Fetcher
 from newsmon.pipeline import tick as pipeline
+from newsmon.pipeline.article import store_outcome
 from tests.fakesite.faults import article_html
 from tests.loopback import Reply, Seen, Server, send, static_resolver
 
@@ -227,7 +229,9 @@ def test_feed_of_forbidden_destinations_is_blocked_stored_and_never_retried(
 
                 spy = FetcherSpy()
                 steps = pipeline.Steps(fetch_clean=spy)
-                first = await pipeline.run_tick(settings, db_path=db_path, now=NOW, steps=steps)
+                first = await pipeline.run_tick(
+                    settings, clock=FixedClock(NOW), db_path=db_path, steps=steps
+                )
                 assert spy.requests() == len(feed.requests)  # every request went to the feed host
                 assert first.errors == {"blocked": len(payloads)}
                 assert first.new_versions == 1
@@ -260,7 +264,7 @@ def test_feed_of_forbidden_destinations_is_blocked_stored_and_never_retried(
                 second = await pipeline.run_tick(
                     settings,
                     db_path=db_path,
-                    now=NOW + timedelta(days=1),
+                    clock=FixedClock(NOW + timedelta(days=1)),
                     force=True,
                     steps=pipeline.Steps(fetch_clean=spy),
                 )
@@ -314,7 +318,7 @@ def test_poisoned_pages_are_bounded_recorded_and_never_stop_the_batch(
             # 1 ms per page: far below what any of these pages needs, so every cleaning that
             # is still running when the timer fires is cut off and recorded as a timeout.
             settings.clean.timeout_s = 0.001
-            first = await pipeline.run_tick(settings, db_path=db_path, now=NOW)
+            first = await pipeline.run_tick(settings, clock=FixedClock(NOW), db_path=db_path)
             assert first.fetched == len(POISON) + 1 + len(goods)  # one batch, > 8: the pool
 
             con = sqlite3.connect(db_path)
@@ -334,7 +338,7 @@ def test_poisoned_pages_are_bounded_recorded_and_never_stop_the_batch(
             # normal budget. The poisoned pages are recorded; the good ones are stored.
             settings.clean.timeout_s = 20.0
             second = await pipeline.run_tick(
-                settings, db_path=db_path, now=NOW + timedelta(minutes=20)
+                settings, db_path=db_path, clock=FixedClock(NOW + timedelta(minutes=20))
             )
             assert second.fetched >= len(goods)
 
@@ -411,11 +415,11 @@ def test_due_targets_take_turns_across_sources(tmp_path: Path) -> None:
             DiscoveredItem(f"http://{source}.example/{n}", source, f"http://{source}.example/f")
             for n in range(4)
         ]
-        store.record_discovery(
+        store.sources.record_discovery(
             db, source, [], items, now=NOW, next_poll_at=NOW + timedelta(minutes=15), run_id=None
         )
     db.execute("UPDATE articles SET status = 'active' WHERE url = 'http://a.example/0'")
-    order = [(t.source_id, t.url.rsplit("/", 1)[1]) for t in store.due_targets(db, NOW)]
+    order = [(t.source_id, t.url.rsplit("/", 1)[1]) for t in store.articles.due_targets(db, NOW)]
     db.close()
     new_first = [("a", "1"), ("b", "0"), ("c", "0"), ("a", "2"), ("b", "1"), ("c", "1")]
     assert order[:6] == new_first
@@ -459,7 +463,7 @@ def test_failing_source_backs_off_progressively_and_status_shows_why(
             now = NOW
             for tick in range(6):
                 state["failing"] = tick < 5
-                report = await pipeline.run_tick(settings, db_path=db_path, now=now)
+                report = await pipeline.run_tick(settings, clock=FixedClock(now), db_path=db_path)
                 con = sqlite3.connect(db_path)
                 polled, next_poll, failures, error = con.execute(
                     "SELECT last_polled_at, next_poll_at, consecutive_failures, last_error "
@@ -481,7 +485,7 @@ def test_failing_source_backs_off_progressively_and_status_shows_why(
                     shown["text"] = status()
                 # A tick one second before the next poll leaves the source alone.
                 early = await pipeline.run_tick(
-                    settings, db_path=db_path, now=next_poll_at - timedelta(seconds=1)
+                    settings, db_path=db_path, clock=FixedClock(next_poll_at - timedelta(seconds=1))
                 )
                 assert early.sources_polled == 0
                 now = next_poll_at
@@ -512,10 +516,10 @@ def test_outcome_of_a_blocked_target_is_final(tmp_path: Path) -> None:
 
     settings = make_settings([])
     db = store.open_db(tmp_path / "final.db")
-    store.sync_sources(db, [Source(id="s", name="S", feeds=["http://example.org/f"])], NOW)
+    store.sources.sync_sources(db, [Source(id="s", name="S", feeds=["http://example.org/f"])], NOW)
     target = Target(url="http://10.0.0.1/x", source_id="s")
     outcome = PageOutcome(target, NOW, "blocked", detail="10.0.0.1 is a private address")
-    assert pipeline.store_outcome(db, settings, outcome, None) == "blocked"
-    assert store.due_targets(db, NOW + timedelta(days=2)) == []
-    assert store.due_targets(db, NOW + timedelta(days=2), force=True) == []
+    assert store_outcome(db, settings, outcome, None) == "blocked"
+    assert store.articles.due_targets(db, NOW + timedelta(days=2)) == []
+    assert store.articles.due_targets(db, NOW + timedelta(days=2), force=True) == []
     db.close()

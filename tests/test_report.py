@@ -10,7 +10,7 @@ import shutil
 import struct
 import subprocess
 import zlib
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,7 @@ EVIL = " ".join(PAYLOADS)
 
 def build_evil(db: Any, settings: Any) -> None:
     """A story whose every stored string is hostile: title, text, outlet, source, URL."""
-    store.sync_sources(
+    store.sources.sync_sources(
         db,
         [
             type(
@@ -73,7 +73,7 @@ def build_evil(db: Any, settings: Any) -> None:
 def report(db, settings) -> str:
     build_karsa(db, settings)
     build_evil(db, settings)
-    return build_report(db)
+    return build_report(db, now=datetime.now(UTC))
 
 
 def assert_inert(document: Any) -> None:
@@ -158,7 +158,7 @@ def test_report_shows_diffs_side_by_side_and_stale_pages(report):
 
 
 def test_empty_store_reports_no_stories(db):
-    page = build_report(db)
+    page = build_report(db, now=datetime.now(UTC))
     assert "No stories yet" in page
     assert_inert(lxml.html.document_fromstring(page))
 
@@ -168,9 +168,9 @@ def test_report_limits_the_number_of_stories_and_puts_figures_first(db, settings
     quiet = Page("https://meridian.example/rail", "meridian")
     publish(db, settings, quiet, text="Rail workers began a strike.", at=T0 + timedelta(days=1))
     put_story(db, 2, [quiet])
-    one = lxml.html.document_fromstring(build_report(db, stories=1))
+    one = lxml.html.document_fromstring(build_report(db, stories=1, now=datetime.now(UTC)))
     assert [s.get("id") for s in one.xpath("//section[@class='story']")] == ["story-1"]
-    both = lxml.html.document_fromstring(build_report(db))
+    both = lxml.html.document_fromstring(build_report(db, now=datetime.now(UTC)))
     assert [s.get("id") for s in both.xpath("//section[@class='story']")] == [
         "story-1",
         "story-2",
@@ -294,7 +294,7 @@ def test_charts_cope_with_zero_huge_and_single_figures(db, settings):
               Said("affected", "about", 1_200_000, "About 1,200,000 people")],
     )  # fmt: skip
     put_story(db, 3, [page])
-    document = lxml.html.document_fromstring(build_report(db))
+    document = lxml.html.document_fromstring(build_report(db, now=datetime.now(UTC)))
     charts = document.xpath("//section[@id='story-3']//figure[@class='chart']")
     assert [c.findtext("figcaption") for c in charts] == ["killed", "affected"]
     axis = [t.text for t in charts[1].iter("text") if t.get("class") == "axis"]

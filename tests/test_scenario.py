@@ -10,12 +10,14 @@ the toll, and without alerting twice.
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
 import lxml.html
 import pytest
 
 from newsmon import store
+from newsmon.core.clock import FixedClock, iso
 from newsmon.core.settings import load_settings
 from newsmon.pipeline.tick import run_tick
 from newsmon.present.report import build_report
@@ -34,7 +36,7 @@ KARSA = [
 
 
 def tick(settings: Any, path: Any, site: Any) -> None:
-    asyncio.run(run_tick(settings, db_path=path, now=site.now, force=True))
+    asyncio.run(run_tick(settings, clock=FixedClock(site.now), db_path=path, force=True))
 
 
 def test_the_karsa_story_from_wire_figure_to_silent_edit(site, tmp_path, receiver):
@@ -48,7 +50,7 @@ def test_the_karsa_story_from_wire_figure_to_silent_edit(site, tmp_path, receive
     tick(settings, path, site)
     db = store.open_db(path)
     tick_1 = site.advance()
-    seen_at_tick_1 = store.iso(site.now)
+    seen_at_tick_1 = iso(site.now)
     tick(settings, path, site)
 
     urls = {key: site.article(*key, tick=1).url for key in KARSA}
@@ -107,7 +109,7 @@ def test_the_karsa_story_from_wire_figure_to_silent_edit(site, tmp_path, receive
     assert killed_alerts == [(None, 240), (240, 255)]
     assert [b["new"]["value"] for b in bodies if b["kind"] == "displaced"] == [14_000]
 
-    page = lxml.html.document_fromstring(build_report(db))
+    page = lxml.html.document_fromstring(build_report(db, now=datetime.now(UTC)))
     section = page.get_element_by_id(f"story-{story_id}")
     captions = [c.text for c in section.xpath(".//figure[@class='chart']/figcaption")]
     assert "killed" in captions and "displaced" in captions

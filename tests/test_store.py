@@ -4,10 +4,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from newsmon import store
+from newsmon.core.clock import iso
 from newsmon.core.errors import StoreError
 from newsmon.core.records import Article, DiscoveredItem, FeedPoll, PageOutcome, Target
 from newsmon.core.settings import Settings
-from newsmon.pipeline.tick import store_outcome
+from newsmon.pipeline.article import store_outcome
 
 T0 = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 URL = "https://meridian.example/world/karsa-offensive"
@@ -25,7 +26,7 @@ BODY_255 = BODY_240.replace(
 def discover(db, url=URL, now=T0):
     item = DiscoveredItem(url=url, source_id="meridian", found_in="https://meridian.example/rss")
     poll = FeedPoll("https://meridian.example/rss", "feed", "ok", status=200, items=1)
-    return store.record_discovery(
+    return store.sources.record_discovery(
         db,
         "meridian",
         [poll],
@@ -104,7 +105,7 @@ def test_versions_only_when_meaning_changes(db):
     assert ["+", "More than 255"] in edits[0]["words"]
     article = next(db.query("SELECT * FROM articles"))
     assert article["versions_count"] == 2 and article["status"] == "active"
-    assert article["next_check_at"] > store.iso(T0)
+    assert article["next_check_at"] > iso(T0)
 
 
 def test_raw_pages_are_kept_compressed_and_content_addressed(db):
@@ -116,7 +117,7 @@ def test_raw_pages_are_kept_compressed_and_content_addressed(db):
         "SELECT length(content), size FROM pages WHERE hash = ?", [digest]
     ).fetchone()
     assert stored[1] == len(raw) and stored[0] < len(raw) / 3
-    assert store.load_page(db, digest) == raw
+    assert store.articles.load_page(db, digest) == raw
 
 
 def test_not_found_marks_gone_and_logs_the_fetch(db):
@@ -151,16 +152,16 @@ def test_failures_back_off_then_give_up(db):
 def test_due_targets_orders_new_first_and_respects_schedule(db):
     discover(db, url="https://a.example/1")
     discover(db, url="https://a.example/2")
-    assert [t.url for t in store.due_targets(db, T0)] == [
+    assert [t.url for t in store.articles.due_targets(db, T0)] == [
         "https://a.example/1",
         "https://a.example/2",
     ]
     db.execute(
         "UPDATE articles SET status = 'active', next_check_at = ? WHERE url LIKE '%/1'",
-        [store.iso(T0 + timedelta(hours=1))],
+        [iso(T0 + timedelta(hours=1))],
     )
-    assert [t.url for t in store.due_targets(db, T0)] == ["https://a.example/2"]
-    assert len(store.due_targets(db, T0, force=True)) == 2
+    assert [t.url for t in store.articles.due_targets(db, T0)] == ["https://a.example/2"]
+    assert len(store.articles.due_targets(db, T0, force=True)) == 2
 
 
 def test_write_transaction_rolls_back_on_error(db):
@@ -178,9 +179,9 @@ def test_a_run_whose_process_died_is_marked_interrupted(db):
     dead = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
     )
-    first = store.start_run(db, "tick", T0, None)
+    first = store.runs.start_run(db, "tick", T0, None)
     db.execute("UPDATE runs SET pid = ? WHERE id = ?", [int(dead.stdout), first])
-    alive = store.start_run(db, "tick", T0, None)  # this process: still running
-    third = store.start_run(db, "tick", T0, None)
+    alive = store.runs.start_run(db, "tick", T0, None)  # this process: still running
+    third = store.runs.start_run(db, "tick", T0, None)
     status = dict(db.execute("SELECT id, status FROM runs"))
     assert status == {first: "interrupted", alive: "running", third: "running"}

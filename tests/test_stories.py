@@ -6,22 +6,24 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlite_utils
 
 from newsmon import store
 from newsmon.cluster import assign_version, merge_stories
+from newsmon.core.clock import iso
 from newsmon.stories import list_stories, render_story, render_story_list, story_detail
 from tests.test_cluster import FR, PT, SAME_CITY, Item, fakesite_articles
 
 NOW = datetime(2024, 3, 6, 12, 0, tzinfo=UTC)
 
 
-def add(db: store.sqlite_utils.Database, item: Item, version: int = 1) -> None:
+def add(db: sqlite_utils.Database, item: Item, version: int = 1) -> None:
     """Store the article and its version as the pipeline does, then cluster it."""
     url = f"https://{item.source}.test/{item.article_id}"
     with store.write_transaction(db):
         db.execute(
             "INSERT OR IGNORE INTO sources (id, name, added_at) VALUES (?, ?, ?)",
-            [item.source, item.source.title(), store.iso(NOW)],
+            [item.source, item.source.title(), iso(NOW)],
         )
         db.execute(
             """INSERT INTO articles (id, url, source_id, first_seen, published, status,
@@ -31,8 +33,8 @@ def add(db: store.sqlite_utils.Database, item: Item, version: int = 1) -> None:
                 item.article_id,
                 url,
                 item.source,
-                store.iso(item.published),
-                store.iso(item.published),
+                iso(item.published),
+                iso(item.published),
                 version,
             ],
         )
@@ -44,7 +46,7 @@ def add(db: store.sqlite_utils.Database, item: Item, version: int = 1) -> None:
                 version_id,
                 item.article_id,
                 version,
-                store.iso(item.published),
+                iso(item.published),
                 url,
                 item.title,
                 item.text,
@@ -65,7 +67,7 @@ def add(db: store.sqlite_utils.Database, item: Item, version: int = 1) -> None:
 
 
 @pytest.fixture
-def fakesite_db() -> store.sqlite_utils.Database:
+def fakesite_db() -> sqlite_utils.Database:
     db = store.open_db(":memory:")
     items = sorted(fakesite_articles().values(), key=lambda i: (i.published, i.article_id))
     for item in items:
@@ -73,7 +75,7 @@ def fakesite_db() -> store.sqlite_utils.Database:
     return db
 
 
-def karsa_story(db: store.sqlite_utils.Database) -> int:
+def karsa_story(db: sqlite_utils.Database) -> int:
     return int(db.execute("SELECT story_id FROM story_articles WHERE article_id = 1").fetchone()[0])
 
 

@@ -1,7 +1,7 @@
 """Story timelines: figure changes with sources, flags, reverts, new sentences, fact deltas.
 
 The helpers at the top build stories in a real store the way the pipeline does: versions
-through ``pipeline.store_outcome``, headline claims as rows of ``claims``, membership as
+through ``pipeline.article.store_outcome``, headline claims as rows of ``claims``, membership as
 rows of ``story_articles``. test_report.py and test_alerts.py use them too.
 """
 
@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 
 from newsmon import store
+from newsmon.core.clock import iso
 from newsmon.core.records import Article, PageOutcome, Target
 from newsmon.core.settings import Settings
 from newsmon.facts import Claim
-from newsmon.pipeline.tick import store_outcome
+from newsmon.pipeline.article import store_outcome
 from newsmon.timeline import (
     Figure,
     fact_deltas,
@@ -83,7 +84,7 @@ class Page:
 
 def add_sources(db: Any) -> None:
     """Give the outlets their display names."""
-    store.sync_sources(
+    store.sources.sync_sources(
         db, [SimpleNamespace(id=k, name=v, lang="en", feeds=[], sitemaps=[], poll_every="15m")
              for k, v in OUTLETS.items()], T0
     )  # fmt: skip
@@ -120,7 +121,7 @@ def publish(
     row = db.execute("SELECT id FROM articles WHERE url = ?", [page.url]).fetchone()
     page.article_id = row[0]
     if result == "new_version":
-        version = store.latest_version(db, page.article_id)
+        version = store.articles.latest_version(db, page.article_id)
         assert version is not None
         page.version_ids.append(version["id"])
         add_claims(db, version["id"], page.article_id, text, said)
@@ -146,7 +147,7 @@ def add_claims(db: Any, version_id: int, article_id: int, text: str, said: list[
                   "current", False, sentence, (start, end), "en", "test")
         )  # fmt: skip
     with store.write_transaction(db):
-        store.save_claims(db, version_id, article_id, claims, {c.kind: c for c in claims})
+        store.claims.save_claims(db, version_id, article_id, claims, {c.kind: c for c in claims})
 
 
 def _filler(db: Any, table: str, row: dict[str, Any]) -> dict[str, Any]:
@@ -157,7 +158,7 @@ def _filler(db: Any, table: str, row: dict[str, Any]) -> dict[str, Any]:
         if name in out or pk or not notnull or default is not None:
             continue
         kind = (kind or "").upper()
-        out[name] = 0 if "INT" in kind or "REAL" in kind else store.iso(T0)
+        out[name] = 0 if "INT" in kind or "REAL" in kind else iso(T0)
     return out
 
 
@@ -315,7 +316,7 @@ def test_publication_time_after_first_fetch_is_not_trusted(db, settings):
         said=[Said("killed", "at_least", 240, "At least 240 people")],
     )  # fmt: skip
     put_story(db, 3, [page])
-    assert story_timeline(db, 3)["kinds"]["killed"][0]["time"] == store.iso(T0)
+    assert story_timeline(db, 3)["kinds"]["killed"][0]["time"] == iso(T0)
 
 
 def test_restatements_by_other_outlets_are_repeats_and_changes_are_not(db, karsa):

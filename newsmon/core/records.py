@@ -137,3 +137,22 @@ class TickReport:
 
     def count_error(self, reason: str) -> None:
         self.errors[reason] = self.errors.get(reason, 0) + 1
+
+
+@dataclass
+class NewVersion:
+    """A version about to be stored: what the cleaner found, identified by its fingerprint."""
+
+    article_id: int
+    seq: int
+    fetched_at: datetime
+    page_hash: str | None
+    url: str
+    title: str | None
+    text: str
+    fingerprint: str
+    author: str | None = None
+    published: str | None = None
+    sitename: str | None = None
+    lang: str | None = None
+    description: str | None = None

@@ -8,24 +8,21 @@ delivered to every configured webhook and records the outcome per webhook; a fai
 retried on the next call, and a webhook that accepted an alert never gets it again.
 Delivery is at least once only across a crash between a receiver's 2xx and our write; the
 ``Idempotency-Key`` header (the alert key) lets receivers drop that duplicate.
-
-The ``payload`` column holds ``{"body": <what is POSTed>, "delivered_to": [webhook, ...]}``.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import httpx
 import sqlite_utils
 
-from newsmon import __version__
+from newsmon import __version__, store
+from newsmon.core.clock import Clock, iso
 from newsmon.core.settings import AlertSettings
-from newsmon.store import iso, write_transaction
 from newsmon.timeline import DISAGREEMENT_WINDOW_S, current_figures, figure_level, format_figure
 
 _FIGURE = ("value", "low", "high", "qualifier")
@@ -60,12 +57,11 @@ def plan_alerts(
     db: sqlite_utils.Database,
     story_ids: Iterable[int],
     settings: AlertSettings,
-    now: datetime | None = None,
+    now: datetime,
     *,
     disagreement_window_s: float = DISAGREEMENT_WINDOW_S,
 ) -> list[Alert]:
     """Record an alert per story and kind whose current figure changed enough; return them."""
-    now = now or datetime.now(UTC)
     wanted = set(settings.kinds)
     planned: list[Alert] = []
     for story_id in dict.fromkeys(story_ids):
@@ -79,7 +75,7 @@ def plan_alerts(
         }
         if not candidates:
             continue
-        with write_transaction(db):
+        with store.write_transaction(db):
             for kind, figure in candidates.items():
                 alert = _plan_one(db, found["story"], kind, figure, settings, now)
                 if alert is not None:
@@ -95,11 +91,7 @@ def _plan_one(
     settings: AlertSettings,
     now: datetime,
 ) -> Alert | None:
-    row = db.execute(
-        "SELECT payload FROM alerts WHERE story_id = ? AND kind = ? ORDER BY id DESC LIMIT 1",
-        [story["id"], kind],
-    ).fetchone()
-    old = json.loads(row[0])["body"]["new"] if row else None
+    old = store.alerts.last_alerted(db, story["id"], kind)
     new = {k: figure[k] for k in _FIGURE}
     pct = None
     if old is not None:
@@ -110,15 +102,10 @@ def _plan_one(
             return None
     key = alert_key(story["id"], kind, new)
     body = _body(story, kind, old, new, pct, figure, key)
-    created = iso(now) or ""
-    cursor = db.execute(
-        """INSERT INTO alerts (story_id, kind, key, payload, created_at)
-           VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING""",
-        [story["id"], kind, key, json.dumps({"body": body, "delivered_to": []}), created],
-    )
-    if not cursor.rowcount:
+    alert_id = store.alerts.insert_alert(db, story["id"], kind, key, body, now)
+    if alert_id is None:
         return None  # this figure was alerted before (a flip back, or a concurrent planner)
-    return Alert(int(cursor.lastrowid or 0), story["id"], kind, key, body, created)
+    return Alert(alert_id, story["id"], kind, key, body, iso(now) or "")
 
 
 def _body(
@@ -160,13 +147,12 @@ def _body(
 def deliver_alerts(
     db: sqlite_utils.Database,
     settings: AlertSettings,
+    clock: Clock,
     client: httpx.Client | None = None,
 ) -> dict[str, int]:
     """POST every undelivered alert to each webhook that has not accepted it; return counts."""
     counts = {"delivered": 0, "failed": 0, "pending": 0}
-    rows = list(
-        db.execute("SELECT id, key, payload FROM alerts WHERE delivered_at IS NULL ORDER BY id")
-    )
+    rows = store.alerts.undelivered(db)
     if not settings.webhooks:
         counts["pending"] = len(rows)
         return counts
@@ -179,8 +165,7 @@ def deliver_alerts(
     )
     down: dict[str, str] = {}  # webhooks that failed in this call are not tried again in it
     try:
-        for alert_id, key, payload in rows:
-            envelope = json.loads(payload)
+        for alert_id, key, envelope in rows:
             done = list(envelope.get("delivered_to", []))
             errors = []
             tried = False
@@ -199,17 +184,14 @@ def deliver_alerts(
                     down[url] = error
             delivered = all(url in done for url in settings.webhooks)
             envelope["delivered_to"] = done
-            with write_transaction(db):
-                db.execute(
-                    """UPDATE alerts SET payload = ?, attempts = attempts + ?, last_error = ?,
-                           delivered_at = ? WHERE id = ?""",
-                    [
-                        json.dumps(envelope),
-                        int(tried),
-                        "; ".join(errors)[:2000] or None,
-                        iso(datetime.now(UTC)) if delivered else None,
-                        alert_id,
-                    ],
+            with store.write_transaction(db):
+                store.alerts.record_delivery(
+                    db,
+                    alert_id,
+                    envelope,
+                    tried=tried,
+                    error="; ".join(errors)[:2000] or None,
+                    delivered_at=clock.now() if delivered else None,
                 )
             if delivered:
                 counts["delivered"] += 1
@@ -230,17 +212,3 @@ def _post(client: httpx.Client, url: str, body: dict[str, Any], key: str) -> str
     if 200 <= response.status_code < 300:
         return None
     return f"HTTP {response.status_code}"
-
-
-def alert_rows(db: sqlite_utils.Database, limit: int = 50) -> list[dict[str, Any]]:
-    """Return the latest alerts with their bodies and delivery state, newest first."""
-    rows = db.query(
-        "SELECT id, story_id, kind, key, payload, created_at, delivered_at, attempts, last_error "
-        "FROM alerts ORDER BY id DESC LIMIT ?",
-        [limit],
-    )
-    out = []
-    for row in rows:
-        envelope = json.loads(row.pop("payload"))
-        out.append({**row, "body": envelope["body"], "delivered_to": envelope["delivered_to"]})
-    return out

@@ -12,23 +12,28 @@ from typing import Any
 import sqlite_utils
 
 from newsmon import store
+from newsmon.core.clock import Clock
 from newsmon.core.errors import ExtractError, NewsmonError, ParseError
 from newsmon.core.records import Article, PageOutcome, Target
 from newsmon.core.settings import Settings, url_problem
-from newsmon.core.text import normalise_text
 from newsmon.core.urls import canonical_url
 from newsmon.ingest.clean import extract_article
-from newsmon.versions.diff import diff_texts
+from newsmon.pipeline.article import rederive_version, store_outcome
 
 IMPORT_SOURCE = "import"
 
 
 def import_jsonl(
-    db: sqlite_utils.Database, paths: Iterable[str | Path], *, default_source: str | None = None
+    db: sqlite_utils.Database,
+    paths: Iterable[str | Path],
+    *,
+    clock: Clock,
+    default_source: str | None = None,
 ) -> dict[str, int]:
-    """Import articles given as JSON lines; one bad line is reported and skipped."""
-    from newsmon.pipeline.tick import store_outcome
+    """Import articles given as JSON lines; one bad line is reported and skipped.
 
+    A line without a publication date is stamped with ``clock``.
+    """
     settings = Settings()
     totals = {"lines": 0, "new_version": 0, "unchanged": 0, "bad_lines": 0}
     for path in paths:
@@ -42,7 +47,7 @@ def import_jsonl(
                     continue
                 totals["lines"] += 1
                 try:
-                    outcome = _outcome_from_line(line, default_source)
+                    outcome = _outcome_from_line(line, default_source, clock.now())
                 except ParseError as exc:
                     totals["bad_lines"] += 1
                     print(f"newsmon: {path}:{number}: skipped: {exc}", flush=True)
@@ -57,6 +62,7 @@ def import_warc(
     paths: Iterable[str | Path],
     settings: Settings,
     *,
+    clock: Clock,
     source_id: str | None = None,
     max_bytes: int | None = None,
 ) -> dict[str, int]:
@@ -67,8 +73,6 @@ def import_warc(
     """
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
-
-    from newsmon.pipeline.tick import store_outcome
 
     cap = max_bytes or settings.fetch.max_bytes
     totals = {
@@ -96,7 +100,7 @@ def import_warc(
                 for record in ArchiveIterator(handle, arc2warc=True):
                     totals["records"] += 1
                     try:
-                        outcome = _outcome_from_record(record, source_id, cap)
+                        outcome = _outcome_from_record(record, source_id, cap, clock.now())
                     except _Truncated as exc:
                         totals["truncated"] += 1
                         print(
@@ -142,7 +146,9 @@ def _archive_start_problem(handle: Any) -> str | None:
     return f"not a WARC or ARC file: it starts with {start!r}"
 
 
-def _outcome_from_record(record: Any, source_id: str | None, cap: int) -> PageOutcome | None:
+def _outcome_from_record(
+    record: Any, source_id: str | None, cap: int, now: datetime
+) -> PageOutcome | None:
     """Turn one WARC response/resource record holding HTML into a cleaned PageOutcome."""
     if record.rec_type not in ("response", "resource"):
         return None
@@ -166,7 +172,7 @@ def _outcome_from_record(record: Any, source_id: str | None, cap: int) -> PageOu
     if getattr(record.raw_stream, "limit", 0):
         # The record ends before its declared length: a truncated capture, not an article.
         raise _Truncated(url)
-    when = _when(record.rec_headers.get_header("WARC-Date")) or datetime.now(UTC)
+    when = _when(record.rec_headers.get_header("WARC-Date")) or now
     try:
         target = Target(url=canonical_url(url), source_id=source_id or "warc")
     except ParseError:
@@ -188,7 +194,7 @@ def _outcome_from_record(record: Any, source_id: str | None, cap: int) -> PageOu
     )
 
 
-def _outcome_from_line(line: str, default_source: str | None) -> PageOutcome:
+def _outcome_from_line(line: str, default_source: str | None, now: datetime) -> PageOutcome:
     try:
         record: Any = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -215,7 +221,7 @@ def _outcome_from_line(line: str, default_source: str | None) -> PageOutcome:
         lang=record.get("lang"),
         sitename=source,
     )
-    return PageOutcome(target, published or datetime.now(UTC), "ok", article=article)
+    return PageOutcome(target, published or now, "ok", article=article)
 
 
 def _when(value: Any) -> datetime | None:
@@ -229,52 +235,28 @@ def _when(value: Any) -> datetime | None:
 
 
 def reprocess(db: sqlite_utils.Database, settings: Settings) -> dict[str, int]:
-    """Re-extract every version that has raw HTML; update text, fingerprints and diffs."""
+    """Re-derive every version from its stored raw HTML: text, fingerprint, diff and claims."""
     totals = {"versions": 0, "changed": 0, "failed": 0, "no_raw": 0}
-    article_ids = [r[0] for r in db.execute("SELECT DISTINCT article_id FROM versions")]
-    for article_id in article_ids:
+    for article_id in store.articles.versioned_article_ids(db):
         with store.write_transaction(db):
+            article = store.articles.article_by_url_or_id(db, str(article_id))
+            assert article is not None
             previous: dict[str, Any] | None = None
-            for version in store.versions(db, article_id):
+            for version in store.articles.versions(db, article_id):
                 totals["versions"] += 1
-                raw = store.load_page(db, version["page_hash"]) if version["page_hash"] else None
+                digest = version["page_hash"]
+                raw = store.articles.load_page(db, digest) if digest else None
+                cleaned = None
                 if raw is None:
                     totals["no_raw"] += 1
                 else:
                     try:
-                        article = extract_article(raw, version["url"], min_chars=0)
+                        cleaned = extract_article(raw, version["url"], min_chars=0)
                     except ExtractError:
-                        article = None
-                    if article is None:
+                        cleaned = None
+                    if cleaned is None:
                         totals["failed"] += 1
-                    elif article.text != version["text"] or article.title != version["title"]:
-                        totals["changed"] += 1
-                        version.update(title=article.title, text=article.text)
-                        db.execute(
-                            "UPDATE versions SET title = ?, text = ?, fingerprint = ? WHERE id = ?",
-                            [
-                                article.title,
-                                article.text,
-                                store.fingerprint(article.title, normalise_text(article.text)),
-                                version["id"],
-                            ],
-                        )
-                if previous is not None:
-                    change = diff_texts(
-                        previous["text"], version["text"], previous["title"], version["title"]
-                    )
-                    db.execute(
-                        """INSERT INTO diffs (article_id, from_version, to_version, summary, ops)
-                           VALUES (?, ?, ?, ?, ?) ON CONFLICT(to_version) DO UPDATE SET
-                           from_version = excluded.from_version, summary = excluded.summary,
-                           ops = excluded.ops""",
-                        [
-                            article_id,
-                            previous["id"],
-                            version["id"],
-                            change.summary(),
-                            json.dumps(change.to_dict()),
-                        ],
-                    )
+                if rederive_version(db, settings, article, version, previous, cleaned):
+                    totals["changed"] += 1
                 previous = version
     return totals

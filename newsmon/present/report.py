@@ -17,8 +17,8 @@ from typing import Any
 
 import sqlite_utils
 
-from newsmon import __version__
-from newsmon.store import parse_iso
+from newsmon import __version__, store
+from newsmon.core.clock import parse_iso
 from newsmon.timeline import DISAGREEMENT_WINDOW_S, figure_level, format_figure, story_timeline
 
 CSP = (
@@ -84,45 +84,23 @@ def _evidence(sentence: str, phrase: str | None) -> str:
     return f"{_e(sentence[:at])}<mark>{_e(phrase)}</mark>{_e(sentence[end:])}"
 
 
-# --- choosing stories -----------------------------------------------------------------------
-
-
-def report_story_ids(db: sqlite_utils.Database, limit: int) -> list[int]:
-    """Return the stories worth reporting: those with figures first, most recently changed."""
-    if not db["story_articles"].exists():
-        return []
-    rows = db.execute(
-        """SELECT sa.story_id,
-                  MAX(v.fetched_at) AS last_seen,
-                  MAX(EXISTS (SELECT 1 FROM claims c
-                              WHERE c.version_id = v.id AND c.is_headline = 1)) AS has_figures
-           FROM story_articles sa JOIN versions v ON v.article_id = sa.article_id
-           GROUP BY sa.story_id
-           ORDER BY has_figures DESC, last_seen DESC, sa.story_id DESC
-           LIMIT ?""",
-        [limit],
-    )
-    return [int(row[0]) for row in rows]
-
-
 def build_report(
     db: sqlite_utils.Database,
     *,
     stories: int = 50,
     disagreement_window_s: float = DISAGREEMENT_WINDOW_S,
-    now: datetime | None = None,
+    now: datetime,
 ) -> str:
     """Return a complete, self-contained HTML report on the latest ``stories`` stories."""
-    now = now or datetime.now(UTC)
     timelines = [
         t
         for t in (
             story_timeline(db, story_id, disagreement_window_s=disagreement_window_s)
-            for story_id in report_story_ids(db, stories)
+            for story_id in store.stories.report_story_ids(db, stories)
         )
         if t is not None
     ]
-    articles = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    articles = store.articles.article_count(db)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',

@@ -1,0 +1,246 @@
+"""One article's transaction: a fetch outcome applied to its state, versions, claims and story.
+
+`store_outcome` is the article state machine (new → active / gone / failing / failed /
+blocked / not_article / imported) and is the only place a tick or an import writes an
+article. `save_version` adds a version with its diff, claims and story; `rederive_version`
+brings a stored version up to date after a re-extraction (`newsmon reprocess`). Both share
+`derive`, so a tick and a reprocess compute diffs and claims the same way.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from newsmon import cluster, facts, store
+from newsmon.core.clock import iso, parse_iso
+from newsmon.core.languages import primary_language
+from newsmon.core.records import Article, NewVersion, PageOutcome
+from newsmon.core.settings import Settings
+from newsmon.ingest.schedule import next_recheck, retry_after_failure
+from newsmon.versions.diff import diff_texts
+from newsmon.versions.fingerprint import fingerprint
+
+MAX_FETCH_FAILURES = 5
+GONE_RECHECK = timedelta(days=1)
+
+
+def store_outcome(
+    db: sqlite_utils.Database,
+    settings: Settings,
+    outcome: PageOutcome,
+    run_id: int | None,
+    *,
+    imported: bool = False,
+) -> str:
+    """Apply one fetch outcome to its article in one BEGIN IMMEDIATE transaction.
+
+    ``imported``: the outcome comes from a backfill file, so the article becomes "imported"
+    (never rechecked) in the same transaction: a concurrent tick never sees it due.
+    Returns new_version | unchanged | not_modified | not_article | gone | failed | blocked.
+    """
+    target = outcome.target
+    now = outcome.fetched_at
+    with store.write_transaction(db):
+        article = store.articles.article_for_update(db, target.url, target.source_id, now)
+        target.article_id = article["id"]
+        anchor = parse_iso(article["published"]) or parse_iso(article["first_seen"]) or now
+        schedule = next_recheck(anchor, now, settings.recheck_tiers)
+        updates: dict[str, Any] = {"last_fetched_at": iso(now)}
+        page_hash = None
+        result: str
+        if outcome.outcome in ("ok", "not_modified", "not_article"):
+            updates.update(failures=0, last_error=None, next_check_at=iso(schedule))
+            if outcome.etag or outcome.last_modified:
+                updates.update(etag=outcome.etag, last_modified=outcome.last_modified)
+            if outcome.final_url:
+                updates["final_url"] = outcome.final_url
+            if outcome.outcome == "ok" and outcome.article is not None:
+                result, page_hash = save_version(db, settings, article, outcome, updates)
+                updates["status"] = "active"
+            elif outcome.outcome == "not_modified":
+                result = "not_modified"
+                updates["status"] = "active" if article["versions_count"] else article["status"]
+            else:
+                result = "not_article"
+                updates["status"] = "active" if article["versions_count"] else "not_article"
+        elif outcome.outcome in ("blocked", "robots"):
+            result = "blocked"
+            updates.update(status="blocked", next_check_at=None, last_error=_error(outcome))
+        else:
+            failures = int(article["failures"] or 0) + 1
+            updates.update(failures=failures, last_error=_error(outcome))
+            if outcome.outcome == "http_status" and outcome.status in (404, 410):
+                result = "gone"
+                keep_checking = failures < settings.ingest.gone_after_failures
+                # Removed pages rarely return: look again a day later, a few times.
+                recheck = iso(now + GONE_RECHECK) if keep_checking else None
+                updates.update(status="gone", next_check_at=recheck)
+            elif outcome.outcome == "not_html":
+                result = "failed"
+                updates.update(status="not_article", next_check_at=None)
+            else:
+                result = "failed"
+                give_up = failures >= MAX_FETCH_FAILURES
+                updates.update(
+                    status="failed" if give_up else "failing",
+                    next_check_at=None if give_up else iso(retry_after_failure(now, failures)),
+                )
+        if imported:
+            if updates.get("status", article["status"]) in ("new", "active", "not_article"):
+                updates.update(status="imported", next_check_at=None)
+            if not article["published"] and target.published_hint:
+                updates.setdefault("published", iso(target.published_hint))
+        store.articles.update_article(db, article["id"], updates)
+        store.articles.log_fetch(db, outcome, run_id, page_hash)
+    return result
+
+
+def _error(outcome: PageOutcome) -> str:
+    text = outcome.outcome + (f" (HTTP {outcome.status})" if outcome.status else "")
+    return text + (f": {outcome.detail}" if outcome.detail else "")
+
+
+def save_version(
+    db: sqlite_utils.Database,
+    settings: Settings,
+    article: dict[str, Any],
+    outcome: PageOutcome,
+    updates: dict[str, Any],
+) -> tuple[str, str | None]:
+    """Insert a version when the normalised title+text changed; return (result, page hash).
+
+    Runs inside the caller's transaction; adds the article's new columns to ``updates``.
+    """
+    cleaned = outcome.article
+    assert cleaned is not None
+    now = outcome.fetched_at
+    print_ = fingerprint(cleaned.title, cleaned.text)
+    latest = store.articles.latest_version(db, article["id"])
+    if latest is not None and latest["fingerprint"] == print_:
+        return "unchanged", None
+    page_hash = (
+        store.articles.save_page(db, outcome.content, outcome.content_type, now)
+        if outcome.content is not None
+        else None
+    )
+    lang = article_language(settings, article, cleaned.lang)
+    version_id = store.articles.insert_version(
+        db,
+        NewVersion(
+            article_id=article["id"],
+            seq=(latest["seq"] + 1) if latest else 1,
+            fetched_at=now,
+            page_hash=page_hash,
+            url=outcome.final_url or article["url"],
+            title=cleaned.title,
+            text=cleaned.text,
+            fingerprint=print_,
+            author=cleaned.author,
+            published=cleaned.published,
+            sitename=cleaned.sitename,
+            lang=cleaned.lang or article["lang"],
+            description=cleaned.description,
+        ),
+    )
+    derive(db, settings, article["id"], version_id, latest, cleaned.title, cleaned.text, lang)
+    cluster.assign_version(
+        db,
+        article_id=article["id"],
+        version_id=version_id,
+        source_id=article["source_id"],
+        url=article["url"],
+        title=cleaned.title,
+        text=cleaned.text,
+        lang=lang,
+        published=parse_iso(article["published"]) or _published_at(cleaned.published),
+        seen_at=now,
+        settings=settings.stories,
+    )
+    updates.update(
+        current_version_id=version_id,
+        versions_count=int(article["versions_count"] or 0) + 1,
+        last_changed_at=iso(now),
+    )
+    if not article["published"] and cleaned.published:
+        updates["published"] = _published_iso(cleaned.published)
+    return "new_version", page_hash
+
+
+def derive(
+    db: sqlite_utils.Database,
+    settings: Settings,
+    article_id: int,
+    version_id: int,
+    previous: dict[str, Any] | None,
+    title: str | None,
+    text: str,
+    lang: str,
+) -> None:
+    """Store what follows from a version's text: its diff from ``previous`` and its claims."""
+    if previous is not None:
+        change = diff_texts(previous["text"], text, previous["title"], title)
+        store.articles.save_diff(
+            db, article_id, previous["id"], version_id, change.summary(), change.to_dict()
+        )
+    claims = facts.extract_claims(text, lang, lexicons(settings.config_dir))
+    store.claims.save_claims(db, version_id, article_id, claims, facts.headline_figures(claims))
+
+
+def rederive_version(
+    db: sqlite_utils.Database,
+    settings: Settings,
+    article: dict[str, Any],
+    version: dict[str, Any],
+    previous: dict[str, Any] | None,
+    cleaned: Article | None,
+) -> bool:
+    """Re-derive a stored version (text, diff, claims); return whether its text changed.
+
+    ``cleaned`` None keeps the stored text (no raw page, or the cleaner found nothing).
+    Runs inside the caller's transaction; updates ``version`` in place.
+    """
+    changed = cleaned is not None and (
+        cleaned.text != version["text"] or cleaned.title != version["title"]
+    )
+    if cleaned is not None and changed:
+        version.update(title=cleaned.title, text=cleaned.text)
+        store.articles.update_version_text(
+            db, version["id"], cleaned.title, cleaned.text, fingerprint(cleaned.title, cleaned.text)
+        )
+    lang = article_language(settings, article, version["lang"])
+    title, text = version["title"], version["text"]
+    derive(db, settings, article["id"], version["id"], previous, title, text, lang)
+    return changed
+
+
+@functools.lru_cache(maxsize=8)
+def lexicons(config_dir: str) -> facts.Lexicons:
+    """Load the lexicons of a config directory once per process (the repo's when it has none)."""
+    folder = Path(config_dir) / "lexicons"
+    return facts.load_lexicons(folder if folder.is_dir() else None)
+
+
+def article_language(settings: Settings, article: dict[str, Any], page_lang: str | None) -> str:
+    """Return the primary language of a version: the page's, the feed's, the source's, or en."""
+    source_lang = next((s.lang for s in settings.sources if s.id == article["source_id"]), None)
+    for tag in (page_lang, article["lang"], source_lang):
+        primary = primary_language(tag)
+        if primary:
+            return primary
+    return "en"
+
+
+def _published_at(value: str | None) -> datetime | None:
+    return parse_iso(_published_iso(value)) if value else None
+
+
+def _published_iso(value: str) -> str | None:
+    try:
+        return iso(datetime.fromisoformat(value))
+    except ValueError:
+        return None
