@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from newsmon.core.errors import ConfigError
-from newsmon.numbers import NumberWords, Quantity, read_quantity
+from newsmon.numbers import NumberWords, Quantity, normalise_digits, read_quantity
 
 KINDS = (
     "killed",
@@ -508,8 +508,8 @@ _TOKEN_PATTERN = r"""
       | \b\d+(?:[.,]\d+)?(?:mm|cm|km|kg|m|s|am|pm|k)\b          # measures: 9mm, 6pm
       )
     | (?P<num>
-        (?<![\d.,])\d{1,3}(?:(?:[,.\u00a0\u202f]|\ (?=\d{3}\b))\d{3})+(?:[.,]\d+)?(?!\d)
-      | \d+(?:[.,]\d+)?
+        (?<![\d.,])\d{1,3}(?:(?:[,.\u00a0\u202f'’ʼ\u200b]|\ (?=\d{3}\b))\d{3})+(?:[.,]\d+)?(?!\d)
+      | \d(?:\u200b?\d)*(?:[.,]\d+)?
       )
     )
   | (?P<punct>[^\w\s])
@@ -1154,7 +1154,7 @@ def _trigger(toks: list[_Tok], i: int, found: list[_Raw]) -> _Raw | None:
         obj = _np_list_forward(toks, i + 1)
         if obj is not None and obj.count is not None:
             return _Raw(kind, obj, i, "object")
-        if i + 1 < len(toks) and toks[i + 1].tag in "NadC":
+        if i + 1 < len(toks) and toks[i + 1].tag in "NadCU":
             return None  # "hunters killed 90,280 deer": the subject is no victim
     if k == i - 1 and k >= 1 and toks[k].tag == "o" and toks[k - 1].tag in "NZ":
         k -= 1  # "des dizaines de morts", "milhares de desalojados"
@@ -1557,6 +1557,7 @@ def extract_claims(text: str, lang: str = "en", lexicons: Lexicons | None = None
     lex = (lexicons or _default_lexicons()).get(lang)
     code = lex.lang if (lang or "en").split("-")[0].lower() == lex.lang else (lang or "en")
     found: list[tuple[Claim, _NP]] = []
+    original, text = text, normalise_digits(text)  # same length: spans hold for both
     for start, end in _sentences(text, lex):
         words = _WORD_RE.findall(text[start:end].lower().replace("’", "'"))
         if not _may_hold_claims(words, lex):
@@ -1578,8 +1579,8 @@ def extract_claims(text: str, lang: str = "en", lexicons: Lexicons | None = None
         }
         chunk_of = _chunks(toks)
         intro = not any(t.tag in "TXWD" for t, c in zip(toks, chunk_of, strict=True) if c == 0)
-        source = _attribution(text, toks, lex)
-        sentence = text[start:end].strip()
+        source = _attribution(original, toks, lex)
+        sentence = original[start:end].strip()
         for raw in raws:
             scope = _scope(raw, markers, raws, chunk_of, intro)
             found.append((_claim(toks, raw, scope, source, sentence, code), raw.np))

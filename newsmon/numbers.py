@@ -3,18 +3,71 @@
 The reader works on a list of lower-cased word tokens (as produced by ``facts``) and a
 ``NumberWords`` table built from a language's lexicon file, so French, Portuguese and Spanish
 number words plug in without code. It returns a ``Quantity`` and how many tokens it used.
+
+Digits are read as people write them: ``normalise_digits`` turns Arabic-Indic (١٬٢٠٠),
+Persian (۱٬۲۰۰), fullwidth (１，２００) and other Unicode digits and separators into ASCII
+without moving any character, so evidence spans still point into the original text; an
+apostrophe ("1'200"), a thin or narrow space groups thousands; a zero-width space inside a
+number ("2\u200b40") is ignored. Values are exact integers (never floats on the way), and a
+figure above ``MAX_FIGURE`` is no head count at all.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
-_DIGITS_RE = re.compile(r"^\d[\d.,\u00a0\u202f ]*$")
-_GROUPED_RE = re.compile(r"^\d{1,3}(?:([.,\u00a0\u202f ])\d{3})(?:\1\d{3})*$")
-_SPACES = str.maketrans("", "", " \u00a0\u202f")
+# More people than are alive: a larger "figure" is a typo, an identifier or an attack on the
+# store (SQLite's INTEGER ends at 2**63 - 1). Refused as a head count, never truncated.
+MAX_FIGURE = 10_000_000_000
+
+# Zero-width characters: ignored inside a number ("2\u200b40" is 240).
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+# Group separators besides "," and ".": spaces (plain, no-break, narrow, thin, figure,
+# punctuation), apostrophes ("1'200", Swiss style) and zero-width characters.
+_GROUP_SEPARATORS = " \u00a0\u202f\u2009\u2007\u2008'’ʼ" + ZERO_WIDTH
+_DIGITS_RE = re.compile(rf"^\d[\d.,{_GROUP_SEPARATORS}]*$")
+_GROUPED_RE = re.compile(rf"^\d{{1,3}}(?:([.,{_GROUP_SEPARATORS}])\d{{3}})(?:\1\d{{3}})*$")
+_SPACES = str.maketrans("", "", _GROUP_SEPARATORS)
+# Separators of other scripts, each replaced by one ASCII character of the same role.
+_SEPARATORS = {
+    "\u066c": ",",  # ARABIC THOUSANDS SEPARATOR (Arabic, Persian)
+    "\u066b": ".",  # ARABIC DECIMAL SEPARATOR
+    "\uff0c": ",",  # FULLWIDTH COMMA
+    "\uff0e": ".",  # FULLWIDTH FULL STOP
+    "\u2009": "\u202f",  # THIN SPACE: a narrow space, as French typesetting uses
+    "\u2007": "\u202f",  # FIGURE SPACE
+    "\u2008": "\u202f",  # PUNCTUATION SPACE
+    "\u200c": "\u200b",  # zero-width characters: one of them, ignored inside numbers
+    "\u200d": "\u200b",
+    "\u2060": "\u200b",
+    "\ufeff": "\u200b",
+}
+
+
+def normalise_digits(text: str) -> str:
+    """Return ``text`` with Unicode digits and number separators in ASCII, same length.
+
+    Every character maps to exactly one character, so offsets into the result are offsets
+    into ``text``. Zero-width characters all become U+200B; they and apostrophes are
+    separators only between digits, which the tokenizer decides.
+    """
+    if text.isascii():
+        return text
+    table: dict[int, str] = {}
+    for ch in set(text):
+        if ch.isascii():
+            continue
+        digit = unicodedata.decimal(ch, None)
+        if digit is not None:
+            table[ord(ch)] = str(digit)
+        elif ch in _SEPARATORS:
+            table[ord(ch)] = _SEPARATORS[ch]
+    return text.translate(table) if table else text
 
 
 @dataclass(frozen=True)
@@ -54,26 +107,37 @@ class NumberWords:
         object.__setattr__(self, "longest", longest)
 
 
-def parse_digits(text: str, decimal_mark: str = ".", before_scale: bool = False) -> float | None:
-    """Read "14,000", "14 000", "14.000", "16.7" or "16,7" as a number.
+def parse_digits(
+    text: str, decimal_mark: str = ".", before_scale: bool = False
+) -> int | float | None:
+    """Read "14,000", "14 000", "14.000", "1'200", "16.7" or "16,7" as a number.
 
     A separator followed by exactly three digits groups thousands, except right before a
-    scale word in a language whose decimal mark it is ("1,250 millions" in French).
+    scale word in a language whose decimal mark it is ("1,250 millions" in French). Whole
+    numbers come back as exact ints, however long; others as floats.
     """
-    text = text.strip()
+    value = read_digits(text, decimal_mark, before_scale)
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def read_digits(text: str, decimal_mark: str = ".", before_scale: bool = False) -> Decimal | None:
+    """Read a number in digits exactly (``parse_digits`` without the float)."""
+    text = normalise_digits(text.strip())
     if not _DIGITS_RE.match(text):
         return None
     grouped = _GROUPED_RE.match(text)
     if grouped and not (
         before_scale and grouped.group(1) == decimal_mark and text.count(decimal_mark) == 1
     ):
-        return float(text.translate(_SPACES).replace(",", "").replace(".", ""))
+        return Decimal(text.translate(_SPACES).replace(",", "").replace(".", ""))
     compact = text.translate(_SPACES)
     if compact.count(",") + compact.count(".") > 1:
         return None
     try:
-        return float(compact.replace(",", "."))
-    except ValueError:
+        return Decimal(compact.replace(",", "."))
+    except InvalidOperation:
         return None
 
 
@@ -92,7 +156,17 @@ def _lookup(
 
 
 def read_quantity(words: Sequence[str], i: int, nw: NumberWords) -> tuple[Quantity, int] | None:
-    """Read the number phrase starting at ``words[i]``; return it and the tokens it used."""
+    """Read the number phrase starting at ``words[i]``; return it and the tokens it used.
+
+    A phrase worth more than ``MAX_FIGURE`` is no head count: None.
+    """
+    read = _read_quantity(words, i, nw)
+    if read is None or read[0].value > MAX_FIGURE:
+        return None
+    return read
+
+
+def _read_quantity(words: Sequence[str], i: int, nw: NumberWords) -> tuple[Quantity, int] | None:
     n = len(words)
     if i >= n:
         return None
@@ -146,16 +220,16 @@ def _read_vague(
 
 def _read_digits(words: Sequence[str], i: int, nw: NumberWords) -> tuple[Quantity, int] | None:
     scale = _scale_at(words, i + 1, nw)
-    number = parse_digits(words[i], nw.decimal_mark, before_scale=scale is not None)
+    number = read_digits(words[i], nw.decimal_mark, before_scale=scale is not None)
     if number is None:
         return None
     j = i + 1
     if scale is not None:
         number *= scale[0]
         j += scale[1]
-    elif number != int(number):
+    elif number != number.to_integral_value():
         return None  # "2.5 people" is not a head count
-    value = round(number)
+    value = int(number.to_integral_value())
     return Quantity(value, value, value), j - i
 
 

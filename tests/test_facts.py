@@ -235,6 +235,17 @@ CASES: list[tuple[str, str, list[dict]]] = [
         [{"kind": "killed", "value": 255, "qualifier": "at_least", "attributed_to": "officials"}],
     ),
     ("en", "The toll rose from 240 to 255.", [{"kind": "killed", "value": 255}]),
+    # --- numbers as people write them (issue 16): Unicode digits and separators
+    ("en", "Officials said ١٬٢٠٠ people were injured.", [{"kind": "injured", "value": 1200}]),
+    ("en", "۱٬۲۰۰ people were injured in the quake.", [{"kind": "injured", "value": 1200}]),
+    ("en", "１，２００ people were evacuated.", [{"kind": "evacuated", "value": 1200}]),
+    ("en", "1'200 people were displaced by the floods.", [{"kind": "displaced", "value": 1200}]),
+    ("en", "1’200 residents were evacuated.", [{"kind": "evacuated", "value": 1200}]),
+    ("en", "2\u200b40 people were killed in the raid.", [{"kind": "killed", "value": 240}]),
+    ("fr", "Le séisme a fait 2\u2009400 blessés.", [{"kind": "injured", "value": 2400}]),
+    ("es", "Unas ١٢ personas resultaron heridas.", [{"kind": "injured", "value": 12}]),
+    ("en", "The gunman killed 10000000000000000000 people.", NONE),
+    ("en", "1" + "0" * 30 + " people were killed.", NONE),
     # --- English: sub-counts and scope
     (
         "en",

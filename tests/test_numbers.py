@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from newsmon.facts import load_lexicons
-from newsmon.numbers import NumberWords, Quantity, parse_digits, read_quantity
+from newsmon.numbers import (
+    MAX_FIGURE,
+    NumberWords,
+    Quantity,
+    normalise_digits,
+    parse_digits,
+    read_quantity,
+)
 
 LEXICONS = load_lexicons()
 
@@ -25,6 +32,15 @@ LEXICONS = load_lexicons()
         ("1,250", ",", True, 1.25),  # "1,250 millions" in French
         ("1,250", ".", True, 1250),  # "1,250 million" in English
         ("240", ".", False, 240),
+        ("1'200", ".", False, 1200),  # Swiss grouping
+        ("1’200’000", ".", False, 1_200_000),
+        ("14\u2009000", ",", False, 14000),  # thin space
+        ("2\u200b40", ".", False, 240),  # a zero-width space inside a number is nothing
+        ("١٬٢٠٠", ".", False, 1200),  # Arabic-Indic digits, Arabic thousands separator
+        ("۱٬۲۰۰", ".", False, 1200),  # Persian digits
+        ("１，２００", ".", False, 1200),  # fullwidth
+        ("١٢٫٥", ".", False, 12.5),  # Arabic decimal separator
+        ("1" + "0" * 30, ".", False, 10**30),  # exact, not a float
         ("12,5,3", ".", False, None),
         ("", ".", False, None),
         ("abc", ".", False, None),
@@ -163,3 +179,39 @@ def test_number_words_know_their_first_words_and_longest_entry() -> None:
     )
     assert {"quatre", "un", "cent"} <= words.first_words
     assert words.longest == 2
+
+
+def test_long_numbers_are_exact_ints() -> None:
+    value = parse_digits("1" + "0" * 30)
+    assert isinstance(value, int) and value == 10**30
+    assert parse_digits("123456789012345678901234567890") == 123456789012345678901234567890
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["10000000000000000000", "1" + "0" * 30, "10,000,000,001", "20 billion"],
+)
+def test_figures_beyond_any_population_are_no_head_count(text: str) -> None:
+    assert _read("en", text) is None
+
+
+def test_the_largest_plausible_figure_is_read() -> None:
+    read = _read("en", "8 billion")
+    assert read is not None and read[0].value == 8_000_000_000 <= MAX_FIGURE
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("injured ١٬٢٠٠", "injured 1,200"),
+        ("۱۴ نفر", "14 نفر"),
+        ("１，２００ people", "1,200 people"),
+        ("2\u200c40", "2\u200b40"),
+        ("l’armée", "l’armée"),  # words are left alone
+        ("plain ascii 14,000", "plain ascii 14,000"),
+    ],
+)
+def test_normalised_digits_keep_every_offset(text: str, expected: str) -> None:
+    out = normalise_digits(text)
+    assert out == expected
+    assert len(out) == len(text)
