@@ -461,7 +461,7 @@ def run(
     aggregate: str = "latest",
 ) -> dict:
     """Evaluate the chosen corpora; return metrics, runtimes and an error listing."""
-    result: dict[str, Any] = {"corpora": str(corpora.resolve()), "runtime": {}}
+    result: dict[str, Any] = {"corpora": str(corpora.resolve()), "runtime": {}, "answers": {}}
     wrong: list[dict] = []
     gva_docs: list[Doc] = []
     if "gva" in only and (corpora / GVA_DIR / "incidents.jsonl").exists():
@@ -469,6 +469,8 @@ def run(
             corpora / GVA_DIR, lexicons, aggregate=aggregate
         )
         wrong.extend(gva_wrong)
+        for d in gva_docs:
+            result["answers"][f"gva:{d.doc_id}"] = d.predicted["newsmon"]
     loaders: dict[str, tuple[str, Callable[[Path], list[Item]]]] = {
         "bbc": (BBC_DIR, load_bbc),
         "ml": (ML_DIR, load_multilingual),
@@ -477,6 +479,8 @@ def run(
         if name in only and (corpora / folder).is_dir():
             items = loader(corpora / folder)
             result[name] = evaluate_items(items, lexicons)
+            for item in items:
+                result["answers"][f"{name}:{item.ident}"] = item.answers["newsmon"]
             wrong.extend(errors_of(items, 10**9))
             if name == "ml":
                 # The same articles sent without a language: detection must find it.
@@ -583,6 +587,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--aggregate", choices=("latest", "max"), default="latest")
     parser.add_argument("--lexicons", type=Path, default=None, help="lexicon directory")
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    parser.add_argument(
+        "--dump", type=Path, default=None, help="write every answer (JSON) to compare two runs"
+    )
     args = parser.parse_args(argv)
     only = {part.strip() for part in args.only.split(",") if part.strip()}
     if not args.corpora.is_dir():
@@ -592,11 +599,14 @@ def main(argv: list[str] | None = None) -> int:
     result = run(
         args.corpora, only, lexicons, 10**9 if args.errors else 0, not args.no_speed, args.aggregate
     )
+    if args.dump is not None:
+        args.dump.write_text(json.dumps(result["answers"]), encoding="utf-8")
     if args.errors:
         shown = [e for e in result["errors"] if args.error_half in ("all", e["half"])]
         result["errors"] = shown[: args.errors]
     if args.json:
-        print(json.dumps({k: v for k, v in result.items() if k != "errors"}, indent=2))
+        hidden = ("errors", "answers")
+        print(json.dumps({k: v for k, v in result.items() if k not in hidden}, indent=2))
     else:
         print_report(result)
     return 0

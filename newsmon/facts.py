@@ -349,7 +349,7 @@ def _build_lexicon(lang: str, data: dict) -> Lexicon:
     add(grammar.get("modifiers", []), _Entry("j"))
     add(numbers.get("ordinals", {}), _Entry("j"))
     add(grammar.get("adverbs", []), _Entry("R"))
-    add(grammar.get("relatives", []), _Entry("R"))
+    add(grammar.get("relatives", []), _Entry("R", aux="relative"))
     add(grammar.get("pronouns", []), _Entry("H"))
     add(grammar.get("possessives", []), _Entry("d", aux="possessive"))
     add(grammar.get("partitive", []), _Entry("o"))
@@ -521,7 +521,10 @@ _URL_TOKEN_RE = re.compile(
     re.VERBOSE,
 )
 _URL_HINTS = ("://", "www.", ".htm", ".php", ".asp")
-_STRONG_PUNCT = frozenset(";:()[]—–")
+_STRONG_PUNCT = frozenset(";:[]")
+# Around an inserted phrase they read as commas: "At least 15 people - including 11 children -
+# were killed", "(including 11 children)".
+_INSERT_PUNCT = frozenset("()—–-‐")
 _CURRENCY_SIGNS = frozenset("$€£¥₹")
 _QUOTES = frozenset("\"“”«»'‘’")
 _HYPHENS = frozenset("-‐‑–")  # an en dash between two words joins them: "20–year–old"
@@ -583,9 +586,18 @@ def _raw_tokens(text: str, start: int, end: int, lex: Lexicon) -> list[_Tok]:
             if raw in _HYPHENS and toks and a == toks[-1].end and text[b : b + 1].isalnum():
                 glue = True
                 continue
-            if raw not in _QUOTES:
-                tag = "," if raw == "," else (";" if raw in _STRONG_PUNCT else ".")
-                toks.append(_Tok(a, b, raw, raw, tag))
+            if raw == "%":
+                toks.append(_Tok(a, b, raw, raw, glued=glue))  # a word: "40 %" is a percentage
+            elif raw not in _QUOTES:
+                # A hyphen is a dash only between spaces: "an 8- and 9-year-old" is not.
+                dash = raw in _INSERT_PUNCT and (
+                    raw != "-" or (text[a - 1 : a].isspace() and text[b : b + 1].isspace())
+                )
+                tag = "," if raw == "," or dash else (";" if raw in _STRONG_PUNCT else ".")
+                tok = _Tok(a, b, raw, raw, tag)
+                if dash:
+                    tok.aux = "dash"  # never joins a list: "CHICAGO — A man was shot"
+                toks.append(tok)
         elif group == "num":
             # A number hyphenated to a word names something: "I-43", "F-16".
             tag = "U" if glue and toks and toks[-1].tag == "w" else "n"
@@ -945,7 +957,7 @@ def _np_list_back(toks: list[_Tok], e: int) -> _NP | None:
             k -= 1
         if k >= 2 and toks[k].aux == "age" and toks[k - 1].tag == ",":
             k -= 2  # "Price, 22, and Willrich, 30, were killed"
-        if sep.tag not in "&,":
+        if sep.tag not in "&," or sep.aux == "dash":
             break
         prev = _np_back(toks, k)
         if prev is None or prev.count is None:
@@ -1045,7 +1057,7 @@ def _np_list_forward(toks: list[_Tok], s: int) -> _NP | None:
     nps = [first]
     while True:
         k = nps[-1].end + 1
-        if k >= n or toks[k].tag not in "&,":
+        if k >= n or toks[k].tag not in "&," or toks[k].aux == "dash":
             break
         k += 1
         if k < n and toks[k].tag == "R":
@@ -1212,20 +1224,44 @@ def _negated(toks: list[_Tok], k: int) -> bool:
 
 
 def _subject(toks: list[_Tok], k: int) -> _NP | None:
-    """Find the subject ending at ``k``, past an apposition: "Smith, 24, was killed"."""
+    """Find the subject ending at ``k``, past what is inserted between it and its verb.
+
+    An apposition ("Smith, 24, was killed"), an inserted phrase or clause between commas,
+    dashes or brackets ("At least 15 people - including 11 children - were killed", "more
+    than 14,000 people, almost half of whom are children, have been displaced").
+    """
     if k < 0:
         return None
     if toks[k].tag != ",":
         return _np_list_back(toks, k)
-    for c in range(k - 1, max(-1, k - 14), -1):
+    close = k
+    for c in range(k - 1, max(-1, k - 24), -1):
         tag = toks[c].tag
-        if tag in ";.ATXWD":
+        if tag in ";.":
             return None
-        if tag == "," and c >= 1 and toks[c - 1].tag in _NP_END:
+        if tag != ",":
+            continue
+        if not _inserted(toks[c + 1 : close]):
+            return None
+        if c >= 1 and toks[c - 1].tag in _NP_END:
             np = _np_list_back(toks, c - 1)
             if np is not None and np.count is not None:
                 return np
+        close = c
     return None
+
+
+def _inserted(inner: list[_Tok]) -> bool:
+    """Say whether a phrase between commas can sit between a subject and its verb.
+
+    A phrase without a verb of its own ("24", "of Traer", "including 11 children"), or a
+    relative clause ("almost half of whom are children", "who was driving").
+    """
+    if not inner:
+        return False
+    if not any(t.tag in "ATXWD" for t in inner):
+        return True
+    return inner[0].tag == "S" or any(t.aux == "relative" or t.tag == "S" for t in inner[:5])
 
 
 def _shared_subject(toks: list[_Tok], k: int, found: list[_Raw]) -> _NP | None:
