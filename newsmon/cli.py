@@ -521,8 +521,8 @@ def cmd_stories(args: argparse.Namespace, settings: Settings, clock: Clock) -> i
 
 def cmd_story(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
     from newsmon.core.settings import parse_duration
+    from newsmon.facts.timeline import render_story_timeline, story_timeline
     from newsmon.stories import render_story, story_detail
-    from newsmon.timeline import render_story_timeline, story_timeline
 
     db = _open_existing(args, settings)
     try:

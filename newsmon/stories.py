@@ -16,7 +16,7 @@ import sqlite_utils
 from newsmon.cluster import StoriesSettings, display_term
 from newsmon.core.clock import iso, parse_iso
 from newsmon.core.settings import parse_duration
-from newsmon.timeline import safe_text
+from newsmon.facts.timeline import safe_text
 
 
 def _rows(db: sqlite_utils.Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from newsmon.facts import (
     QUALIFIERS,
     SCOPES,
     Claim,
+    Lexicons,
     extract_claims,
     facts_record,
     headline_figures,
@@ -935,15 +936,51 @@ def _write(folder: Path, name: str, body: str) -> Path:
     return path
 
 
-def test_repository_lexicons_load() -> None:
+def test_packaged_lexicons_load() -> None:
     assert load_lexicons().languages == ["en", "es", "fr", "pt"]
 
 
-def test_a_minimal_lexicon_directory_works(tmp_path: Path) -> None:
-    _write(tmp_path, "en.toml", MINIMAL)
+def test_lexicons_are_package_data_not_a_checkout_folder() -> None:
+    folder = ROOT / "newsmon" / "facts" / "lexicons"
+    assert sorted(p.name for p in folder.glob("*.toml")) == [
+        "en.toml",
+        "es.toml",
+        "fr.toml",
+        "pt.toml",
+    ]
+    assert not list((ROOT / "config" / "lexicons").glob("*.toml")), "config/ only overrides"
+
+
+def test_a_missing_or_empty_override_folder_changes_nothing(tmp_path: Path) -> None:
+    text = "Two people were killed."
+    expected = extract_claims(text, "en")
+    assert extract_claims(text, "en", load_lexicons(tmp_path)) == expected
+    assert extract_claims(text, "en", load_lexicons(tmp_path / "absent")) == expected
+
+
+def test_an_override_adds_to_the_packaged_lexicon(tmp_path: Path) -> None:
+    _write(tmp_path, "en.toml", '[kinds.killed]\nafter = ["vaporised"]\n')
+    lexicons = load_lexicons(tmp_path)
+    assert [(c.kind, c.value) for c in extract_claims("Two people vaporised.", "en", lexicons)] == [
+        ("killed", 2)
+    ]
+    assert extract_claims("Two people were killed.", "en", lexicons)  # the packaged words stay
+    assert extract_claims("Two people vaporised.", "en") == []  # the defaults are untouched
+
+
+def test_a_replacing_override_is_the_whole_lexicon(tmp_path: Path) -> None:
+    _write(tmp_path, "en.toml", "replace = true\n" + MINIMAL)
     claims = extract_claims("Two people perished.", "en", load_lexicons(tmp_path))
     assert [(c.kind, c.value) for c in claims] == [("killed", 2)]
     assert extract_claims("Two people were killed.", "en", load_lexicons(tmp_path)) == []
+
+
+def test_an_override_for_a_new_language_adds_it(tmp_path: Path) -> None:
+    _write(tmp_path, "it.toml", MINIMAL.replace("perished", "morti"))
+    lexicons = load_lexicons(tmp_path)
+    assert lexicons.languages == ["en", "es", "fr", "it", "pt"]
+    claims = extract_claims("Two people morti.", "it", lexicons)
+    assert [(c.kind, c.value, c.lang) for c in claims] == [("killed", 2, "it")]
 
 
 @pytest.mark.parametrize(
@@ -956,6 +993,7 @@ def test_a_minimal_lexicon_directory_works(tmp_path: Path) -> None:
         (MINIMAL + "\n[kinds.injured]\nbefore = ['hurting']\nwhen = []\n", "kinds.injured.when"),
         (MINIMAL.replace("words = { one = 1, two = 2 }", "words = ['one']"), "numbers.words"),
         (MINIMAL.replace('passive = ["were"]', 'passive = "were"'), "grammar.passive"),
+        ("replace = 'yes'\n" + MINIMAL, "replace"),
     ],
 )
 def test_lexicon_errors_name_the_file_and_key(tmp_path: Path, body: str, key: str) -> None:
@@ -974,12 +1012,9 @@ def test_lexicon_syntax_error_names_the_file(tmp_path: Path) -> None:
     assert info.value.path == str(path)
 
 
-def test_english_lexicon_is_required(tmp_path: Path) -> None:
-    _write(tmp_path, "fr.toml", MINIMAL)
+def test_english_lexicon_is_required() -> None:
     with pytest.raises(ConfigError):
-        load_lexicons(tmp_path)
-    with pytest.raises(ConfigError):
-        load_lexicons(tmp_path / "empty")
+        Lexicons({"fr": load_lexicons().get("fr")})
 
 
 # --------------------------------------------------------------------------- the corpus check

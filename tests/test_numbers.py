@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsmon.facts import load_lexicons
-from newsmon.numbers import (
+from newsmon.facts.numbers import (
     MAX_FIGURE,
     NumberWords,
     Quantity,

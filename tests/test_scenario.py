@@ -19,9 +19,9 @@ import pytest
 from newsmon import store
 from newsmon.core.clock import FixedClock, iso
 from newsmon.core.settings import load_settings
+from newsmon.facts.timeline import story_timeline
 from newsmon.pipeline.tick import run_tick
 from newsmon.present.report import build_report
-from newsmon.timeline import story_timeline
 
 pytestmark = pytest.mark.e2e
 

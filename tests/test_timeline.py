@@ -19,8 +19,7 @@ from newsmon.core.clock import iso
 from newsmon.core.records import Article, PageOutcome, Target
 from newsmon.core.settings import Settings
 from newsmon.facts import Claim
-from newsmon.pipeline.article import store_outcome
-from newsmon.timeline import (
+from newsmon.facts.timeline import (
     Figure,
     fact_deltas,
     format_figure,
@@ -28,6 +27,7 @@ from newsmon.timeline import (
     safe_text,
     story_timeline,
 )
+from newsmon.pipeline.article import store_outcome
 
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 MONITOR = "the Civil Casualty Monitor"

@@ -23,7 +23,12 @@ import sqlite_utils
 from newsmon import __version__, store
 from newsmon.core.clock import Clock, iso
 from newsmon.core.settings import AlertSettings
-from newsmon.timeline import DISAGREEMENT_WINDOW_S, current_figures, figure_level, format_figure
+from newsmon.facts.timeline import (
+    DISAGREEMENT_WINDOW_S,
+    current_figures,
+    figure_level,
+    format_figure,
+)
 
 _FIGURE = ("value", "low", "high", "qualifier")
 

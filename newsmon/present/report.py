@@ -19,7 +19,12 @@ import sqlite_utils
 
 from newsmon import __version__, store
 from newsmon.core.clock import parse_iso
-from newsmon.timeline import DISAGREEMENT_WINDOW_S, figure_level, format_figure, story_timeline
+from newsmon.facts.timeline import (
+    DISAGREEMENT_WINDOW_S,
+    figure_level,
+    format_figure,
+    story_timeline,
+)
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "

@@ -25,7 +25,7 @@ import sqlite_utils
 
 from newsmon.core.clock import iso, parse_iso
 from newsmon.core.text import words
-from newsmon.facts import KINDS
+from newsmon.facts.claim import KINDS
 from newsmon.versions.diff import story_sentences
 
 DISAGREEMENT_WINDOW_S = 2 * 3600.0

@@ -1,0 +1,216 @@
+"""The article: every claim of a text, settled together, and the headline figure per kind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
+
+from newsmon.facts.claim import KINDS, SHOT, VICTIMS, Claim
+from newsmon.facts.clauses import (
+    Raw,
+    claims_in_sentence,
+    join_self,
+    ordinal_victims,
+    share_out,
+    sum_others,
+)
+from newsmon.facts.lexicon import Lexicon, Lexicons, default_lexicons, split_elision
+from newsmon.facts.numbers import normalise_digits
+from newsmon.facts.phrases import NP
+from newsmon.facts.scope import attribution, scope_markers, scope_of
+from newsmon.facts.tokens import WORD_RE, Tok, raw_tokens, sentences, tag_tokens
+
+
+def extract_claims(text: str, lang: str = "en", lexicons: Lexicons | None = None) -> list[Claim]:
+    """Return every casualty claim in ``text``, in text order, with evidence spans."""
+    lex = (lexicons or default_lexicons()).get(lang)
+    code = lex.lang if (lang or "en").split("-")[0].lower() == lex.lang else (lang or "en")
+    found: list[tuple[Claim, NP]] = []
+    original, text = text, normalise_digits(text)  # same length: spans hold for both
+    for start, end in sentences(text, lex):
+        words = WORD_RE.findall(text[start:end].lower().replace("’", "'"))
+        if not _may_hold_claims(words, lex):
+            continue
+        toks = tag_tokens(raw_tokens(text, start, end, lex), lex)
+        raws = claims_in_sentence(toks)
+        if not raws:
+            continue
+        raws = sum_others(toks, join_self(toks, share_out(raws)))
+        raws.extend(ordinal_victims(toks, raws))
+        present = set(words)
+        if lex.elisions:
+            present.update(p for w in words if "'" in w for p in split_elision(w, lex.elisions))
+        markers = {
+            name: scope_markers(toks, index)
+            if any(needed <= present for needed in lex.scope_words[name])
+            else []
+            for name, index in lex.scope_markers.items()
+        }
+        chunk_of = _chunks(toks)
+        intro = not any(t.tag in "TXWD" for t, c in zip(toks, chunk_of, strict=True) if c == 0)
+        source = attribution(original, toks, lex)
+        sentence = original[start:end].strip()
+        for raw in raws:
+            scope = scope_of(raw, markers, raws, chunk_of, intro)
+            found.append((_claim(toks, raw, scope, source, sentence, code), raw.np))
+    return _resolve(found)
+
+
+def _may_hold_claims(words: list[str], lex: Lexicon) -> bool:
+    """Say whether a sentence (its lower-cased words) holds a trigger word."""
+    if not lex.trigger_words.isdisjoint(words):
+        return True
+    if lex.elisions:  # "l'assassinat de": the trigger hides behind an elision
+        return any(
+            not lex.trigger_words.isdisjoint(split_elision(w, lex.elisions))
+            for w in words
+            if "'" in w
+        )
+    return False
+
+
+def _chunks(toks: list[Tok]) -> list[int]:
+    """Number the comma-separated chunks of a sentence, per token."""
+    chunk = 0
+    out = []
+    for t in toks:
+        if t.tag in ",;":
+            chunk += 1
+        out.append(chunk)
+    return out
+
+
+def _claim(
+    toks: list[Tok], raw: Raw, scope: str, source: str | None, sentence: str, lang: str
+) -> Claim:
+    np = raw.np
+    count = np.count
+    qty = np.qty if np.parts == 1 else None
+    qualifier, low, high = "exact", count, count
+    if qty is not None and qty.vague:
+        qualifier, low, high = "vague", qty.value, None  # "dozens": at least 24
+    elif qty is not None and qty.approx:
+        qualifier, low, high = "about", qty.low, qty.high  # "a dozen", "20 to 30"
+    if np.qual in ("at_least", "more_than"):
+        qualifier, low, high = np.qual, count, None
+    elif np.qual == "about":
+        qualifier = "about"
+        if qty is None or qty.high == qty.low:
+            low = high = None
+    elif np.qual == "almost":
+        qualifier, low, high = "about", None, count  # "nearly 300": fewer than 300
+    elif np.qual == "up_to":
+        qualifier, low, high = "up_to", None, count
+    at = toks[raw.trigger] if raw.rule == "self" else None
+    span = (at.start, at.end) if at else (toks[np.start].start, toks[np.end].end)
+    return Claim(
+        kind=raw.kind,
+        value=count,
+        low=low,
+        high=high,
+        qualifier=qualifier,
+        who=np.who,
+        attributed_to=source,
+        scope=scope,
+        is_subcount=raw.is_subcount,
+        sentence=sentence,
+        span=span,
+        lang=lang,
+        rule=raw.rule,
+    )
+
+
+def _resolve(found: list[tuple[Claim, NP]]) -> list[Claim]:
+    """Settle the article: drop repeats, turn shot-and-not-killed into injured."""
+    seen: set[tuple[str, tuple[int, int], int | None]] = set()
+    claims = []
+    for c, _ in found:
+        key = (c.kind, c.span, c.value)
+        if key not in seen:
+            seen.add(key)
+            claims.append(c)
+    killed = _best(c for c in claims if c.kind == "killed")
+    dead = killed.value if killed is not None and killed.value else 0
+    if dead:
+        # "Wilson was airlifted in critical condition, where he later died": one person. If
+        # every injury in a story with a death is told of someone already named, it is that death.
+        refs = {id(c) for c, np in found if np.ref and c.kind in ("injured", SHOT) and c.value == 1}
+        hurt = [c for c in claims if c.kind in ("injured", SHOT) and c.value]
+        if hurt and all(id(c) in refs for c in hurt):
+            claims = [c for c in claims if id(c) not in refs]
+    out = [c for c in claims if c.kind not in (SHOT, VICTIMS)]
+    for kind, rule in ((SHOT, "shot_not_killed"), (VICTIMS, "victims_not_killed")):
+        top = _best(c for c in claims if c.kind == kind)
+        if top is not None and top.value is not None and top.value > dead:
+            value = top.value - dead
+            out.append(
+                replace(
+                    top,
+                    kind="injured",
+                    value=value,
+                    low=value
+                    if top.qualifier in ("exact", "at_least", "more_than", "vague")
+                    else None,
+                    high=value if top.qualifier == "exact" else None,
+                    rule=rule,
+                )
+            )
+    # One claim per kind and span (the store keys claims so): keep the one a headline would take.
+    best: dict[tuple[str, tuple[int, int]], Claim] = {}
+    for c in out:
+        slot = (c.kind, c.span)
+        if slot not in best or _strength(c) > _strength(best[slot]):
+            best[slot] = c
+    return sorted(best.values(), key=lambda c: (c.span, c.kind))
+
+
+def _strength(c: Claim) -> tuple[int, int, int]:
+    current = c.scope == "current" and not c.is_subcount
+    return (current, _RANK.get(c.qualifier, 0), c.value or 0)
+
+
+# A vague figure ("dozens") or a ceiling ("up to 300") yields to a stated number.
+_RANK = {"exact": 2, "at_least": 2, "more_than": 2, "about": 2, "vague": 1, "up_to": 0}
+# News puts the main event first (title, lead); background and other events come later. A
+# figure in the first 600 characters wins over larger ones further down (on the dev corpus any
+# window from 300 to 1,200 characters scores the same).
+_LEAD_CHARS = 600
+
+
+def _best(claims: Iterable[Claim]) -> Claim | None:
+    """Return the main event's total among claims of one kind."""
+    pool = [c for c in claims if c.scope == "current" and not c.is_subcount and c.value is not None]
+    if not pool:
+        return None
+    lead = [c for c in pool if c.span[0] < _LEAD_CHARS] or pool
+    return max(lead, key=lambda c: (_RANK.get(c.qualifier, 0), c.value or 0, -c.span[0]))
+
+
+def headline_figures(claims: list[Claim]) -> dict[str, Claim | None]:
+    """Return, per kind present, the main event's current total (no sub-count, no old figure)."""
+    kinds = dict.fromkeys(c.kind for c in claims)
+    return {kind: _best(c for c in claims if c.kind == kind) for kind in kinds}
+
+
+_HEADLINE_FIELDS = ("value", "low", "high", "qualifier", "who", "attributed_to", "sentence", "span")
+
+
+def facts_record(id: Any, text: str, lang: str | None, lexicons: Lexicons | None) -> dict:
+    """Return the ``newsmon facts`` JSONL record of one text: its claims and headline figures."""
+    claims = extract_claims(text, lang or "en", lexicons)
+    headline: dict[str, dict | None] = dict.fromkeys(KINDS)
+    for kind, claim in headline_figures(claims).items():
+        if claim is not None:
+            headline[kind] = {key: getattr(claim, key) for key in _HEADLINE_FIELDS}
+            headline[kind]["span"] = list(claim.span)  # type: ignore[index]
+    return {"id": id, "claims": [c.to_dict() for c in claims], "headline": headline}
+
+
+def debug_tags(text: str, lang: str = "en", lexicons: Lexicons | None = None) -> list[str]:
+    """Return each sentence as "word/tag" tokens, to see why a claim was or was not found."""
+    lex = (lexicons or default_lexicons()).get(lang)
+    return [
+        " ".join(f"{t.low}/{t.tag}" for t in tag_tokens(raw_tokens(text, start, end, lex), lex))
+        for start, end in sentences(text, lex)
+    ]

@@ -1,0 +1,375 @@
+"""Clause rules: each trigger linked to the noun phrase it counts, within one sentence.
+
+The subject before it ("two others were wounded"), the object after an active verb ("killing
+24 civilians"), a state across a gap ("was taken to hospital in critical condition"), the figure
+after a toll noun ("the death toll rose to 255"), nouns ("3 deaths", "the death of a boy");
+then sub-counts, "killed his wife and himself", "six wounded, two fatally", "five others".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newsmon.facts.claim import SHOT, VICTIMS
+from newsmon.facts.phrases import (
+    NP,
+    NP_END,
+    ZERO,
+    np_forward,
+    np_list_back,
+    np_list_forward,
+)
+from newsmon.facts.tokens import Tok
+
+
+@dataclass
+class Raw:
+    """A claim while its sentence is read (token indices, not yet offsets)."""
+
+    kind: str
+    np: NP
+    trigger: int
+    rule: str
+    is_subcount: bool = False
+    self_: bool = False
+
+
+_SKIP_BEFORE_TRIGGER = "ARvt"  # "were also reportedly killed", "has since died"
+
+
+def claims_in_sentence(toks: list[Tok]) -> list[Raw]:
+    found: list[Raw] = []
+    used: set[tuple[str, int]] = set()  # (kind, token) already inside a claimed phrase
+    for i, t in enumerate(toks):
+        if t.tag == "T":
+            raw = _trigger(toks, i, found)
+        elif t.tag == "X":
+            np = None if _negated(toks, i - 1) else np_list_forward(toks, i + 1)
+            raw = (
+                Raw(t.kind or "", np, i, "object")
+                if np is not None and np.count is not None
+                else None
+            )
+        elif t.tag == "W":
+            raw = _state(toks, i)
+        elif t.tag == "D":
+            raw = _toll(toks, i)
+        else:
+            continue
+        if raw is None:
+            continue
+        span = range(raw.np.start, raw.np.end + 1)
+        if raw.rule != "self" and any((raw.kind, k) in used for k in span):
+            continue
+        used.update((raw.kind, k) for k in span)
+        found.append(raw)
+    found.extend(_elliptic_subcounts(toks, found, {k for _, k in used}))
+    for raw in found:
+        k = raw.np.start - 1
+        while k >= 0 and toks[k].tag in ",R":
+            k -= 1
+        if k >= 0 and toks[k].tag == "S" and any(o.kind == raw.kind for o in found if o is not raw):
+            raw.is_subcount = (
+                True  # "255 morts, dont 19 enfants"; not "blessés, dont deux mortellement"
+            )
+    return found
+
+
+def _trigger(toks: list[Tok], i: int, found: list[Raw]) -> Raw | None:
+    t = toks[i]
+    kind = t.kind or ""
+    if t.self_:
+        return Raw(kind, NP(i, i, 1), i, "self", self_=True)
+    k = i - 1
+    passive = False
+    while k >= 0 and toks[k].tag in _SKIP_BEFORE_TRIGGER:
+        passive = passive or toks[k].aux == "passive"
+        k -= 1
+    if _negated(toks, k):
+        return None  # "was not injured", "did not mean to hurt him"
+    if t.aux == "noun":
+        return _noun(toks, i)
+    if t.active and not passive:
+        obj = np_list_forward(toks, i + 1)
+        if obj is not None and obj.count is not None:
+            return Raw(kind, obj, i, "object")
+        if i + 1 < len(toks) and toks[i + 1].tag in "NadCU":
+            return None  # "hunters killed 90,280 deer": the subject is no victim
+    if k == i - 1 and k >= 1 and toks[k].tag == "o" and toks[k - 1].tag in "NZ":
+        k -= 1  # "des dizaines de morts", "milhares de desalojados"
+    subject = _subject(toks, k)
+    if subject is not None and subject.count is not None:
+        return Raw(kind, subject, i, "share" if t.aux == "share" else "subject")
+    if k >= 0 and toks[k].tag == "&":
+        shared = _shared_subject(toks, k, found)
+        if shared is not None:
+            return Raw(kind, shared, i, "shared_subject")  # "was shot twice and died"
+    if not t.active:
+        after = np_list_forward(toks, i + 1)
+        if (
+            after is not None
+            and after.count is not None
+            and toks[after.end].tag in "PZ"
+            and toks[after.end].aux != "possessive"  # "grazed the girl's cheek"
+        ):
+            return Raw(kind, after, i, "subject_after")  # "morreram três pessoas"
+    return None
+
+
+def _noun(toks: list[Tok], i: int) -> Raw | None:
+    """Read a noun trigger: "3 deaths", "no deaths", "the teen's death", "the death of a boy"."""
+    kind = toks[i].kind or ""
+    if i + 2 < len(toks) and toks[i + 1].tag == "o":
+        np = np_list_forward(toks, i + 2)
+        if np is not None and np.count is not None:
+            return Raw(kind, np, i, "object")
+    k = i - 1
+    while k >= 0 and toks[k].tag == "j":
+        k -= 1  # "three violent deaths"
+    if k < 0:
+        return None
+    before = toks[k]
+    if before.tag in "NZ" or (before.tag == "o" and k > 0 and toks[k - 1].tag in "NZ"):
+        np = _subject(toks, k if before.tag != "o" else k - 1)  # "3 deaths", "dozens of deaths"
+    elif before.aux == "possessive" or (before.tag == "H" and not before.low.endswith("self")):
+        np = NP(k, k, 1, ref=True)  # "the teen's death", "Morgan's killing", "his death"
+    else:
+        return None
+    if np is None or np.count is None:
+        return None
+    return Raw(kind, np, i, "subject")
+
+
+def _negated(toks: list[Tok], k: int) -> bool:
+    """Say whether a negation closes the verb group ending at ``k`` ("did not mean to")."""
+    for j in range(k, max(-1, k - 4), -1):
+        if toks[j].tag == "G":
+            return True
+        if toks[j].tag not in "wAR":
+            return False
+    return False
+
+
+def _subject(toks: list[Tok], k: int) -> NP | None:
+    """Find the subject ending at ``k``, past what is inserted between it and its verb.
+
+    An apposition ("Smith, 24, was killed"), an inserted phrase or clause between commas,
+    dashes or brackets ("At least 15 people - including 11 children - were killed", "more
+    than 14,000 people, almost half of whom are children, have been displaced").
+    """
+    if k < 0:
+        return None
+    if toks[k].tag != ",":
+        return np_list_back(toks, k)
+    close = k
+    for c in range(k - 1, max(-1, k - 24), -1):
+        tag = toks[c].tag
+        if tag in ";.":
+            return None
+        if tag != ",":
+            continue
+        if not _inserted(toks[c + 1 : close]):
+            return None
+        if c >= 1 and toks[c - 1].tag in NP_END:
+            np = np_list_back(toks, c - 1)
+            if np is not None and np.count is not None:
+                return np
+        close = c
+    return None
+
+
+def _inserted(inner: list[Tok]) -> bool:
+    """Say whether a phrase between commas can sit between a subject and its verb.
+
+    A phrase without a verb of its own ("24", "of Traer", "including 11 children"), or a
+    relative clause ("almost half of whom are children", "who was driving").
+    """
+    if not inner:
+        return False
+    if not any(t.tag in "ATXWD" for t in inner):
+        return True
+    return inner[0].tag == "S" or any(t.aux == "relative" or t.tag == "S" for t in inner[:5])
+
+
+def _shared_subject(toks: list[Tok], k: int, found: list[Raw]) -> NP | None:
+    """Return the subject of the verb coordinated before the "and" at ``k``."""
+    for raw in reversed(found):
+        if raw.rule not in ("subject", "shared_subject", "state") or raw.trigger >= k:
+            continue
+        between = toks[raw.trigger + 1 : k]
+        if len(between) <= 8 and not any(t.tag in ";.,NTXWD" for t in between):
+            return raw.np
+        return None
+    return None
+
+
+def _toll(toks: list[Tok], i: int) -> Raw | None:
+    """Read "the death toll rose to at least 255", "toll of 240"."""
+    n = len(toks)
+    for k in range(i + 1, min(i + 10, n)):
+        tag = toks[k].tag
+        if tag in ";.TXWD":
+            return None
+        if tag in "QN":
+            np = np_forward(toks, k)
+            if np is None or np.count is None:
+                return None
+            after = np.end + 1
+            if after < n and toks[after].tag == "o":
+                after += 1
+            if after < n and toks[after].tag in "TX":
+                return None  # "bilan de 3 blessés": the figure names its own kind
+            return Raw(toks[i].kind or "", np, i, "toll")
+    return None
+
+
+def _state(toks: list[Tok], i: int) -> Raw | None:
+    """Read "the victim was taken to hospital with non-life-threatening injuries"."""
+    top = i - 1
+    if top >= 0 and toks[top].tag == "Z":
+        return Raw(toks[i].kind or "", NP(top, top, 0, ZERO), i, "subject")  # "no injuries"
+    if top >= 0 and toks[top].tag == "N":
+        top -= 1  # "with two gunshot wounds": the number counts wounds
+    for k in range(top, max(-1, i - 12), -1):
+        tag = toks[k].tag
+        if tag in ";.TXWDNG":
+            return None
+        if tag == "A":
+            j = k
+            while j > 0 and toks[j - 1].tag in _SKIP_BEFORE_TRIGGER:
+                j -= 1
+            if j > 0 and toks[j - 1].tag == "G":
+                return None
+            subject = _subject(toks, j - 1)
+            if subject is None or subject.count is None:
+                return None
+            return Raw(toks[i].kind or "", subject, i, "state")
+    return None
+
+
+def _elliptic_subcounts(toks: list[Tok], found: list[Raw], used: set[int]) -> list[Raw]:
+    """Read "..., including 19 in air strikes", "..., 50 of them children" as sub-counts.
+
+    The kind is the marker's own ("the dead included") or that of the claim before it.
+    """
+    extra: list[Raw] = []
+    n = len(toks)
+    for i, t in enumerate(toks):
+        np = None
+        if t.tag == "S" and i + 1 < n and i + 1 not in used:
+            k = i + 1
+            while k < n and toks[k].tag in "AR":
+                k += 1  # "among the dead were four children"
+            np = np_forward(toks, k)
+        elif (
+            t.tag == "N"
+            and i not in used
+            and i + 3 < n
+            and toks[i + 1].tag == "o"
+            and toks[i + 2].tag == "P"
+            and toks[i + 2].who is None
+        ):
+            k = i + 3
+            while k < n and toks[k].tag == "j":
+                k += 1
+            if k < n and toks[k].tag == "P":
+                np = NP(i, k, t.qty.value if t.qty else None, t.qty, None, toks[k].who)
+        if np is None or np.count is None or any(k in used for k in range(np.start, np.end + 1)):
+            continue
+        kind = t.kind if t.tag == "S" else None
+        if kind is None:
+            claims = sorted(found + extra, key=lambda r: r.trigger)
+            before = [r for r in claims if r.trigger < i]
+            if not claims:
+                continue
+            kind = (before[-1] if before else claims[0]).kind
+        used.update(range(np.start, np.end + 1))
+        extra.append(Raw(kind, np, i, "subcount", is_subcount=True))
+    return extra
+
+
+def join_self(toks: list[Tok], raws: list[Raw]) -> list[Raw]:
+    """Count "killed his wife before turning the gun on himself" as two deaths.
+
+    Only when the other death is someone the killer acted on: the object of an active verb,
+    or a passive subject with its agent ("was killed by her ex-boyfriend, before he killed
+    himself"). "A man was found dead in an apparent suicide" is one death.
+    """
+    selfs = [r for r in raws if r.self_ and r.kind == "killed"]
+    if not selfs:
+        return raws
+    others = [
+        r
+        for r in raws
+        if not r.self_
+        and r.kind == "killed"
+        and (
+            r.rule == "object"
+            or (
+                r.rule == "subject"
+                and any(t.aux == "agent" for t in toks[r.trigger + 1 : r.trigger + 3])
+            )
+        )
+    ]
+    if not others:
+        return raws
+    out = [r for r in raws if r not in selfs and r not in others]
+    for other in others:
+        np = NP(
+            other.np.start,
+            other.np.end,
+            (other.np.count or 0) + 1,
+            None,
+            other.np.qual,
+            "people",
+            2,
+        )
+        out.append(Raw("killed", np, other.trigger, "plus_self"))
+    out.sort(key=lambda r: r.np.start)
+    return out
+
+
+def share_out(raws: list[Raw]) -> list[Raw]:
+    """Read "six people were wounded, two fatally" as six shot: 2 killed and 4 injured."""
+    for share in raws:
+        if share.rule != "share":
+            continue
+        for raw in raws:
+            if raw.kind == "injured" and raw.trigger < share.trigger and not raw.is_subcount:
+                raw.kind = SHOT  # shot and not killed is injured: resolved per article
+    return raws
+
+
+def sum_others(toks: list[Tok], raws: list[Raw]) -> list[Raw]:
+    """Add "five others" to the figures of its kind told before it in the sentence."""
+    out: list[Raw] = []
+    for raw in raws:
+        np = raw.np
+        if not raw.is_subcount and np.count and any(t.other for t in toks[np.start : np.end + 1]):
+            before = [
+                r
+                for r in out
+                if r.kind == raw.kind and not r.is_subcount and r.np.count and r.np.end < np.start
+            ]
+            if before:
+                total = sum(r.np.count or 0 for r in before) + np.count
+                summed = NP(np.start, np.end, total, None, np.qual, "people", parts=len(before) + 1)
+                out.append(Raw(raw.kind, summed, raw.trigger, "sum_with_others"))
+                continue
+        out.append(raw)
+    return out
+
+
+def ordinal_victims(toks: list[Tok], raws: list[Raw]) -> list[Raw]:
+    """Read "three were killed and a fourth was wounded" as at least four victims."""
+    extra = []
+    for raw in raws:
+        np = raw.np
+        if raw.kind not in ("injured", SHOT) or np.parts > 1 or toks[np.start].tag not in "adN":
+            continue
+        for t in toks[np.start : np.end + 1]:
+            if t.tag == "j" and t.qty is not None:
+                victims = NP(np.start, np.end, t.qty.value, None, "at_least")
+                extra.append(Raw(VICTIMS, victims, raw.trigger, "ordinal"))
+                break
+    return extra

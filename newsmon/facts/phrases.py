@@ -1,0 +1,252 @@
+"""Noun phrases: who a figure counts, read backwards from a verb or forwards from it.
+
+"at least 240 people", "a man and his two children" (3), "he and three others" (4), "two of
+the victims" (2), "both victims" (2), "no one" (0); a name or "the victim" is someone already
+mentioned (``ref``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newsmon.facts.numbers import Quantity
+from newsmon.facts.tokens import Tok
+
+
+@dataclass
+class NP:
+    """A noun phrase and how many people it counts (None: it does not say)."""
+
+    start: int  # token indices, inclusive
+    end: int
+    count: int | None
+    qty: Quantity | None = None  # the figure with its bounds, when one number carries it
+    qual: str | None = None
+    who: str | None = None
+    parts: int = 1  # phrases coordinated into this one
+    self_: bool = False  # "himself": the agent, counted apart
+    ref: bool = False  # "he", "Smith", "the victim": someone already mentioned
+
+
+NP_END = "PNZHCy"
+_ONE = Quantity(1, 1, 1)
+ZERO = Quantity(0, 0, 0)
+
+
+def _np_back(toks: list[Tok], e: int) -> NP | None:
+    """Parse the noun phrase ending at token ``e``: "at least 240 people", "his wife"."""
+    if e < 0:
+        return None
+    t = toks[e]
+    if t.tag == "H":
+        return NP(e, e, 1, self_=t.low.endswith("self"), ref=True)
+    if t.tag == "C":
+        s = e
+        while s > 0 and toks[s - 1].tag == "C":
+            s -= 1
+        return NP(s, e, 1, ref=True)
+    if t.tag in "NZ":
+        return _number_np(toks, e, e, None)
+    if t.tag == "j" and t.qty is not None and e >= 1:
+        before = toks[e - 1]
+        if before.tag in "ad" or (before.tag == "N" and before.qty == _ONE):
+            return NP(e - 1, e, 1)  # "a fourth (was wounded)", "un troisième (est mort)"
+    if t.tag == "y" and e >= 2 and toks[e - 1].tag == "o" and toks[e - 2].tag == "P":
+        np = _np_back(toks, e - 2)  # "un homme de 24 ans", "um homem de 24 anos"
+        if np is not None:
+            np.end = e
+        return np
+    if t.tag not in "Py":
+        return None
+    who = t.who
+    singular = t.tag == "y" or not t.plural
+    pos = e - 1
+    while (
+        pos >= 0
+        and e - pos <= 3
+        and toks[pos].tag in "jyC"
+        and not (toks[pos].tag == "C" and toks[pos].first)
+    ):
+        pos -= 1
+    det = toks[pos] if pos >= 0 else None
+    if det is not None and det.tag in "NZ":
+        np = _number_np(toks, pos, e, who)
+        if np.start > 0 and toks[np.start - 1].tag == "d":
+            np.start -= 1  # "the two victims"
+        return np
+    if det is not None and det.tag == "a":
+        return NP(pos, e, 1 if singular else None, who=who)
+    if det is not None and det.tag == "d":
+        if pos >= 2 and toks[pos - 1].tag == "o" and toks[pos - 2].tag in "NZ":
+            return _number_np(toks, pos - 2, e, who)  # "two of the victims"
+        if pos >= 1 and toks[pos - 1].tag in "NZ":
+            return _number_np(toks, pos - 1, e, who)  # "deux des victimes", "dois dos feridos"
+        ref = singular and det.aux != "possessive"  # "the victim", but "his wife" is new
+        return NP(pos, e, 1 if singular else None, who=who, ref=ref)
+    if det is not None and det.tag == "o" and pos >= 1 and toks[pos - 1].tag in "NZ":
+        return _number_np(toks, pos - 1, e, who)  # "dozens of people", "two of them"
+    return NP(pos + 1, e, 1 if singular else None, who=who)  # "Man killed", "3-year-old dies"
+
+
+def _number_np(toks: list[Tok], num: int, e: int, who: str | None) -> NP:
+    start = num
+    qual = None
+    if num > 0 and toks[num - 1].tag == "Q":
+        qual = toks[num - 1].qual
+        start = num - 1
+    qty = toks[num].qty if toks[num].tag == "N" else ZERO
+    assert qty is not None
+    return NP(start, e, qty.value, qty, qual, who)
+
+
+def np_list_back(toks: list[Tok], e: int) -> NP | None:
+    """Parse "a man and a woman", "he and three others" ending at ``e``; sum their counts."""
+    first = _np_back(toks, e)
+    if first is None:
+        return None
+    nps = [first]
+    seen_and = False
+    commas: list[int] = []  # where phrases were joined by a bare comma
+    while nps[-1].start >= 2:
+        s = nps[-1].start
+        sep = toks[s - 1]
+        k = s - 2
+        if sep.tag == "R" and s >= 3 and toks[s - 2].tag == "&":  # "and then himself"
+            sep, k = toks[s - 2], s - 3
+        if sep.tag == "&" and k >= 1 and toks[k].tag == ",":  # "Thomas, Doe, and Turner"
+            k -= 1
+        if k >= 2 and toks[k].aux == "age" and toks[k - 1].tag == ",":
+            k -= 2  # "Price, 22, and Willrich, 30, were killed"
+        if sep.tag not in "&," or sep.aux == "dash":
+            break
+        prev = _np_back(toks, k)
+        if prev is None or prev.count is None:
+            break
+        if sep.tag == "," and not seen_and:
+            commas.append(len(nps))
+        seen_and = seen_and or sep.tag == "&"
+        nps.append(prev)
+    start = nps[-1].start
+    if commas and not (start == 0 or toks[start - 1].tag == ";"):
+        nps = nps[: commas[-1]]  # a bare-comma list only opens a headline: "Man, woman killed"
+    # "Police arrested a man and two people were killed": the first phrase is an object.
+    while len(nps) > 1 and nps[-1].start > 0 and toks[nps[-1].start - 1].tag in "TX":
+        nps.pop()
+    nps.reverse()
+    return _combine(nps)
+
+
+def np_forward(toks: list[Tok], s: int) -> NP | None:
+    """Parse the noun phrase starting at token ``s``: "at least 24 civilians", "his wife"."""
+    n = len(toks)
+    pos = s
+    qual = None
+    if pos < n and toks[pos].tag == "Q":
+        qual = toks[pos].qual
+        pos += 1
+    if pos >= n:
+        return None
+    t = toks[pos]
+    if t.tag == "H":
+        return NP(pos, pos, 1, self_=t.low.endswith("self"), ref=True)
+    if t.tag == "C" and qual is None:
+        e = pos
+        while e + 1 < n and toks[e + 1].tag == "C":
+            e += 1
+        return NP(pos, e, 1, ref=True)
+    if t.tag in "NZ":
+        return _number_np_forward(toks, s, pos, qual)
+    if t.tag in "ad":
+        k = pos + 1
+        if t.tag == "d" and k < n and toks[k].tag == "N":  # "the two victims"
+            np = np_forward(toks, k)
+            if np is not None:
+                np.start = s
+            return np
+        while k < n and k - pos <= 3 and toks[k].tag in "jyC":
+            k += 1
+        if k < n and toks[k].tag == "P":
+            count = None if toks[k].plural else 1
+            ref = t.tag == "d" and count == 1 and t.aux != "possessive"
+            return NP(s, k, count, qual=qual, who=toks[k].who, ref=ref)
+        if k - 1 > pos and toks[k - 1].tag == "y":
+            return NP(s, k - 1, 1, qual=qual)  # "a 24-year-old"
+        return None
+    if t.tag == "P" and not t.plural and qual is None:
+        return NP(pos, pos, 1, who=t.who)  # "shot himself and son"
+    if t.tag == "y":  # "(kills) 5-year-old son"
+        k = pos + 1
+        while k < n and k - pos <= 3 and toks[k].tag in "jC":
+            k += 1
+        if k < n and toks[k].tag == "P" and not toks[k].plural:
+            return NP(s, k, 1, qual=qual, who=toks[k].who)
+        return NP(s, pos, 1, qual=qual)
+    return None
+
+
+def _number_np_forward(toks: list[Tok], s: int, pos: int, qual: str | None) -> NP | None:
+    n = len(toks)
+    qty = toks[pos].qty if toks[pos].tag == "N" else ZERO
+    assert qty is not None
+    k = pos + 1
+    if k + 1 < n and toks[k].tag == "o":  # "two of the victims", "dozens of people"
+        k2 = k + 1
+        if toks[k2].tag == "d":
+            k2 += 1
+        while k2 < n and toks[k2].tag in "jyN":
+            k2 += 1
+        if k2 < n and toks[k2].tag == "P":
+            return NP(s, k2, qty.value, qty, qual, toks[k2].who)
+    while k < n and k - pos <= 3 and toks[k].tag in "jyC":
+        k += 1
+    if k < n and toks[k].tag == "P":
+        return NP(s, k, qty.value, qty, qual, toks[k].who)
+    if pos + 1 < n and toks[pos + 1].tag == "w" and toks[pos + 1].aux != "function":
+        return None  # "killed 90,280 deer": a count of something else
+    return NP(s, pos, qty.value, qty, qual)
+
+
+def np_list_forward(toks: list[Tok], s: int) -> NP | None:
+    """Parse "his wife and then himself", "one person and two others" starting at ``s``."""
+    n = len(toks)
+    if s < n and toks[s].aux == "object":
+        s += 1
+    first = np_forward(toks, s)
+    if first is None or first.count is None:
+        return first
+    nps = [first]
+    while True:
+        k = nps[-1].end + 1
+        if k >= n or toks[k].tag not in "&," or toks[k].aux == "dash":
+            break
+        k += 1
+        if k < n and toks[k].tag == "R":
+            k += 1
+        nxt = np_forward(toks, k)
+        if nxt is None or nxt.count is None:
+            break
+        after = nxt.end + 1
+        while after < n and toks[after].tag == "R":
+            after += 1
+        if after < n and toks[after].tag in "ATv":
+            break  # "arrested a man and two people were killed": a new clause
+        nps.append(nxt)
+    bare_commas = toks[nps[0].end + 1].tag == "," if len(nps) > 1 else False
+    if bare_commas and not any(toks[x.end + 1].tag == "&" for x in nps[:-1]) and not nps[-1].self_:
+        nps = nps[:1]  # "killing two, police said" is no list; "kills son, self" is
+    return _combine(nps)
+
+
+def _combine(nps: list[NP]) -> NP:
+    if len(nps) == 1:
+        return nps[0]
+    counts = [x.count for x in nps]
+    total = None if None in counts else sum(c or 0 for c in counts)
+    whos = {x.who for x in nps}
+    who = whos.pop() if len(whos) == 1 else "people"
+    qual = next((x.qual for x in nps if x.qual), None)
+    np = NP(
+        nps[0].start, nps[-1].end, total, None, qual, who, len(nps), ref=all(x.ref for x in nps)
+    )
+    np.self_ = any(x.self_ for x in nps) and not all(x.self_ for x in nps)
+    return np

@@ -1,0 +1,139 @@
+"""Scope and attribution: is a figure this event's, a running total or an old one; who says so."""
+
+from __future__ import annotations
+
+from newsmon.facts.clauses import Raw
+from newsmon.facts.lexicon import Lexicon
+from newsmon.facts.tokens import Tok
+
+
+def scope_markers(toks: list[Tok], markers: dict[str, list[tuple[str, ...]]]) -> list[int]:
+    """Return the token indices where a scope marker starts ("since {year}", "this year")."""
+    flat = [(word, k) for k, t in enumerate(toks) for word in t.low.split(" ")]
+    hits = []
+    for p, (word, k) in enumerate(flat):
+        for marker in markers.get(word, ()):
+            if _marker_at(toks, flat, p, marker):
+                hits.append(k)
+                break
+    return hits
+
+
+def _marker_at(
+    toks: list[Tok], flat: list[tuple[str, int]], p: int, marker: tuple[str, ...]
+) -> bool:
+    if p + len(marker) > len(flat):
+        return False
+    for part, (word, k) in zip(marker, flat[p : p + len(marker)], strict=True):
+        if part == "{year}":
+            if not (word.isdigit() and len(word) == 4 and 1800 <= int(word) <= 2100):
+                return False  # "in 2011", not "in the 6800 block"
+        elif part == "{num}":
+            if toks[k].tag not in "NU":
+                return False
+        elif part != word:
+            return False
+    return True
+
+
+def scope_of(
+    raw: Raw, markers: dict[str, list[int]], raws: list[Raw], chunk_of: list[int], intro: bool
+) -> str:
+    """Say whether a claim is this event's figure, a running total or an old one.
+
+    A marker counts for the claim nearest to it in the same comma-separated chunk, or for the
+    whole sentence from an opening chunk without a trigger: "Since 2011, more than...".
+    """
+    lo, hi = min(raw.np.start, raw.trigger), max(raw.np.end, raw.trigger)
+    for scope in ("cumulative", "historical"):
+        for m in markers[scope]:
+            if chunk_of[m] not in (chunk_of[lo], chunk_of[hi]) and not (intro and chunk_of[m] == 0):
+                continue
+            if not any(
+                _distance(o, m) < _distance(raw, m)
+                for o in raws
+                if o is not raw and chunk_of[o.trigger] == chunk_of[m]
+            ):
+                return scope
+    return "current"
+
+
+def _distance(raw: Raw, m: int) -> int:
+    lo, hi = min(raw.np.start, raw.trigger), max(raw.np.end, raw.trigger)
+    return lo - m if m < lo else m - hi
+
+
+def attribution(text: str, toks: list[Tok], lex: Lexicon) -> str | None:
+    """Return whom the sentence cites: "according to X", "X said", "said X"."""
+    n = len(toks)
+    for i, t in enumerate(toks):
+        if t.tag == "@":
+            span = _source_after(toks, i + 1, lex)
+            if span:
+                return _source_text(text, toks, span, lex)
+    for i, t in enumerate(toks):
+        if t.tag != "v":
+            continue
+        if i == 0 or toks[i - 1].tag in ",;":
+            span = _source_after(toks, i + 1, lex)  # "..., said the Observatory"
+            if span is None and i >= 2:
+                span = _source_before_clause(toks, i - 2, lex)  # "X, which ..., said"
+        else:
+            span = _source_before(toks, i - 1, lex)  # "Police said ..."
+            if span is None and i + 1 < n:
+                span = _source_after(toks, i + 1, lex)
+        if span:
+            return _source_text(text, toks, span, lex)
+    return None
+
+
+def _source_before_clause(toks: list[Tok], e: int, lex: Lexicon) -> tuple[int, int] | None:
+    """Find the speaker before an inserted clause: "The group, which relies on ..., said"."""
+    j = e
+    while j >= 0 and toks[j].tag != ",":
+        j -= 1
+    if j < 1 or j + 1 > e or toks[j + 1].tag != "P":
+        return None
+    return _source_before(toks, j - 1, lex)
+
+
+def _source_after(toks: list[Tok], s: int, lex: Lexicon) -> tuple[int, int] | None:
+    e = s
+    while e < len(toks) and e - s < 12:
+        t = toks[e]
+        # A qualifier ("more than") starts the figure, never a source's name.
+        if t.tag in ",;.NTXWDUvt@Q" or t.low in lex.attribution_stop:
+            break
+        e += 1
+    return _trim_source(toks, s, e - 1, lex)
+
+
+def _source_before(toks: list[Tok], e: int, lex: Lexicon) -> tuple[int, int] | None:
+    s = e
+    while s >= 0 and e - s < 9:
+        t = toks[s]
+        if t.tag in ",;.NTXWDUuv@&" or t.low in lex.attribution_stop:
+            break
+        s -= 1
+    s += 1
+    while s <= e and (toks[s].glued or toks[s].tag == "o"):
+        s += 1  # "the 1,200-page report said": not "page report"
+    return _trim_source(toks, s, e, lex)
+
+
+def _trim_source(toks: list[Tok], s: int, e: int, lex: Lexicon) -> tuple[int, int] | None:
+    while e >= s and (toks[e].tag in "tRA" or toks[e].low in lex.attribution_stop):
+        e -= 1
+    while s <= e and toks[s].tag in "tRA&":
+        s += 1
+    if s > e or all(t.tag in "Hd" or t.low in lex.pronouns for t in toks[s : e + 1]):
+        return None  # "he said" names no source
+    return s, e
+
+
+def _source_text(text: str, toks: list[Tok], span: tuple[int, int], lex: Lexicon) -> str:
+    first = toks[span[0]]
+    out = text[first.start : toks[span[1]].end]
+    if first.first and (first.low in lex.common_sources or first.low in lex.determiners):
+        out = out[:1].lower() + out[1:]  # "Police said" -> "police"
+    return out
