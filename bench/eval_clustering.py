@@ -8,6 +8,16 @@ Corpora (read from ../shared/corpora, never copied):
        active window never separates them) in a seeded random order. Reported besides B³:
        the share of documents whose story also holds documents of the other subtopic of their
        topic (false merges of look-alike events).
+  semeval  samestory_semeval2022_dev: 725 real article pairs (en, de, es, fr, tr, pl, ar; 103
+       de-en) scored by the SemEval-2022 Task 8 annotators. The texts of the decided pairs
+       (Overall <= 1.5: same story; >= 3.5: different) are imported together as published on
+       one day, without a source (so as one outlet, as `backfill --jsonl` stores them), in a
+       seeded random order; reported: pair precision,
+       recall and F1 of "both texts landed in one story", overall and for the cross-language
+       pairs, and the Pearson correlation of our article-to-article similarity with the
+       annotators' Overall (over all 725 pairs, sign flipped so that higher is better). The
+       pairs are split into two halves A and B by a hash of their ids (pairs sharing a text
+       stay on one side): settings are tuned on half A only, and both halves are reported.
 
 Each article goes through ``newsmon.cluster.assign_version`` (dedupe + clustering) in its own
 BEGIN IMMEDIATE transaction on a temporary SQLite store, exactly as the pipeline calls it;
@@ -24,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import json
 import math
 import random
@@ -40,13 +51,19 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from newsmon import store  # noqa: E402
+from newsmon import cluster, store  # noqa: E402
 from newsmon.cluster import StoriesSettings, assign_version  # noqa: E402
 from newsmon.core.clock import iso  # noqa: E402
 
-CORPORA = ROOT.parent / "shared" / "corpora"
+# ../shared/corpora beside the checkout (a git worktree may sit one level further down).
+CORPORA = next(
+    (d / "shared" / "corpora" for d in ROOT.parents if (d / "shared" / "corpora").is_dir()),
+    ROOT.parent / "shared" / "corpora",
+)
 GVA = CORPORA / "casualty_gva_longtail_dev" / "documents.jsonl"
 ECB = CORPORA / "samestory_ecbplus" / "documents.jsonl"
+SEMEVAL = CORPORA / "samestory_semeval2022_dev" / "pairs.jsonl"
+SEMEVAL_DAY = datetime(2020, 5, 4, 12, tzinfo=UTC)  # the sample has no dates: one day for all
 UNDATED = datetime(2020, 1, 1, tzinfo=UTC)  # "seen" time of undated texts (all the same)
 
 
@@ -60,6 +77,7 @@ class Doc:
     source: str
     label: str
     group: str  # ECB+ topic (look-alike events share it); "" elsewhere
+    lang: str = "en"
 
 
 def load_gva(limit: int | None = None) -> list[Doc]:
@@ -113,6 +131,148 @@ def load_ecb(seed: int, limit: int | None = None) -> list[Doc]:
             )
     random.Random(seed).shuffle(docs)
     return docs[:limit] if limit else docs
+
+
+@dataclasses.dataclass
+class Pair:
+    pair_id: str
+    first: str  # Doc keys
+    second: str
+    cross: bool  # the two texts are in different languages
+    overall: float  # annotators' mean: 1 very similar ... 4 very dissimilar
+    same: bool | None  # gold: True (Overall <= 1.5), False (>= 3.5), None (in between)
+    half: str  # "A" (tuning) or "B" (held out)
+
+
+def _halves(components: dict[str, list[dict[str, Any]]]) -> dict[str, str]:
+    """Assign each component of pairs (pairs sharing texts) to half "A" or "B".
+
+    Within each stratum (language pair and gold class of the component's pairs), components
+    are ordered by a hash of their smallest pair id and dealt alternately, so that both halves
+    get their share of the rare kinds (14 cross-language same-story pairs).
+    """
+    strata: dict[tuple[Any, ...], list[tuple[bytes, str]]] = defaultdict(list)
+    for root, records in components.items():
+        kinds = sorted(
+            (r["lang1"] != r["lang2"], _gold(float(r["Overall"])) is True, r["lang1"])
+            for r in records
+        )
+        ident = min(r["pair_id"] for r in records)
+        strata[tuple(kinds)].append((hashlib.blake2b(ident.encode()).digest(), root))
+    half = {}
+    for key in sorted(strata):
+        for index, (_, root) in enumerate(sorted(strata[key])):
+            half[root] = "AB"[index % 2]
+    return half
+
+
+def _gold(overall: float) -> bool | None:
+    return True if overall <= 1.5 else False if overall >= 3.5 else None
+
+
+def load_semeval(seed: int, limit: int | None = None) -> tuple[list[Doc], list[Pair]]:
+    """Return the texts of the decided pairs (seeded order) and every pair with its half."""
+    records = [json.loads(line) for line in SEMEVAL.open(encoding="utf-8")]
+    keys: dict[str, str] = {}  # text -> doc key (a text shared by two pairs is one document)
+    langs: dict[str, str] = {}
+    for record in records:
+        for side in ("1", "2"):
+            text = record["text" + side]
+            if text not in keys:
+                keys[text] = "t" + hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
+                langs[keys[text]] = record["lang" + side]
+    # Pairs that share a text go to the same half: halves are the connected components'.
+    parent = {key: key for key in keys.values()}
+
+    def find(key: str) -> str:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for record in records:
+        parent[find(keys[record["text1"]])] = find(keys[record["text2"]])
+    components: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for record in records:
+        components[find(keys[record["text1"]])].append(record)
+    half_of = _halves(components)
+    pairs = []
+    for record in records:
+        overall = float(record["Overall"])
+        same = _gold(overall)
+        first, second = keys[record["text1"]], keys[record["text2"]]
+        pairs.append(
+            Pair(
+                record["pair_id"],
+                first,
+                second,
+                record["lang1"] != record["lang2"],
+                overall,
+                same,
+                half_of[find(first)],
+            )
+        )
+    decided = {key for p in pairs if p.same is not None for key in (p.first, p.second)}
+    docs = [
+        Doc(
+            key=key,
+            url=f"https://semeval.example/{key}",
+            title=None,  # the texts carry no headline apart (their first line often is one)
+            text=text,
+            published=SEMEVAL_DAY,
+            # As `newsmon backfill --jsonl` stores lines that name no source: one outlet.
+            source="import",
+            label=key,  # no story labels: scored by pairs
+            group="",
+            lang=langs[key],
+        )
+        for text, key in keys.items()
+        if key in decided
+    ]
+    docs.sort(key=lambda d: d.key)
+    random.Random(seed).shuffle(docs)
+    if limit:
+        docs = docs[:limit]
+        kept = {d.key for d in docs}
+        pairs = [p for p in pairs if p.first in kept and p.second in kept]
+    return docs, pairs
+
+
+def pair_scores(pairs: list[Pair], story_of: dict[str, int]) -> dict[str, Any]:
+    """Return pair precision, recall and F1 of "both texts in one story" on decided pairs."""
+    tp = fp = fn = tn = 0
+    for pair in pairs:
+        if pair.same is None:
+            continue
+        together = story_of[pair.first] == story_of[pair.second]
+        tp += together and pair.same
+        fp += together and not pair.same
+        fn += not together and pair.same
+        tn += not together and not pair.same
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "pairs": tp + fp + fn + tn,
+        "same": tp + fn,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
+
+
+def pearson(xs: list[float], ys: list[float]) -> float:
+    n = len(xs)
+    if n < 2:
+        return 0.0
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    return sxy / math.sqrt(sxx * syy) if sxx and syy else 0.0
 
 
 # --- scores -----------------------------------------------------------------------------------
@@ -232,7 +392,7 @@ def cluster_direct(
                     url=doc.url,
                     title=doc.title,
                     text=doc.text,
-                    lang="en",
+                    lang=doc.lang,
                     published=doc.published,
                     seen_at=seen,
                     settings=settings,
@@ -257,7 +417,7 @@ def cluster_via_cli(docs: list[Doc], db_path: Path, workdir: Path) -> tuple[list
                 "text": doc.text,
                 "published": iso(doc.published),
                 "source": doc.source,
-                "lang": "en",
+                "lang": doc.lang,
             }
             handle.write(json.dumps(record) + "\n")
     started = time.perf_counter()
@@ -321,6 +481,92 @@ def evaluate(
     return result
 
 
+def article_similarities(
+    db_path: Path, docs: list[Doc], pairs: list[Pair], settings: StoriesSettings
+) -> dict[str, float]:
+    """Return, per pair whose texts are both stored, the similarity of their two articles."""
+    db = store.open_db(db_path)
+    try:
+        rows = {
+            row["url"]: row
+            for row in db.query(
+                "SELECT a.url, sa.vector, sa.lead_vector, sa.lang FROM story_articles sa "
+                "JOIN articles a ON a.id = sa.article_id"
+            )
+        }
+    finally:
+        db.close()
+    url = {d.key: d.url for d in docs}
+    weights = cluster._score_weights(settings)
+    out = {}
+    for pair in pairs:
+        first, second = rows.get(url.get(pair.first, "")), rows.get(url.get(pair.second, ""))
+        if first is not None and second is not None:
+            out[pair.pair_id] = cluster.similarity(
+                cluster._member_profile(first), cluster._member_profile(second), weights
+            )
+    return out
+
+
+def evaluate_semeval(
+    docs: list[Doc], pairs: list[Pair], settings: StoriesSettings, via_cli: bool, seed: int
+) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="newsmon-eval-") as tmp:
+        db_path = Path(tmp) / "eval.db"
+        if via_cli:
+            pred, elapsed = cluster_via_cli(docs, db_path, Path(tmp))
+        else:
+            pred, elapsed = cluster_direct(docs, settings, db_path)
+        similarities = article_similarities(db_path, docs, pairs, settings)
+    story_of = {d.key: p for d, p in zip(docs, pred, strict=True)}
+    result: dict[str, Any] = {
+        "corpus": f"semeval s{seed}",
+        "seed": seed,
+        "documents": len(docs),
+        "ms_per_article": 1000 * elapsed / len(docs),
+    }
+    for name, chosen in (
+        ("all", pairs),
+        ("A", [p for p in pairs if p.half == "A"]),
+        ("B", [p for p in pairs if p.half == "B"]),
+    ):
+        scored = pair_scores(chosen, story_of)
+        scored["cross"] = pair_scores([p for p in chosen if p.cross], story_of)
+        with_sim = [p for p in chosen if p.pair_id in similarities]
+        # Overall runs from 1 (very similar) to 4: flipped, a good similarity correlates > 0.
+        scored["pearson_decided"] = pearson(
+            [similarities[p.pair_id] for p in with_sim], [-p.overall for p in with_sim]
+        )
+        result[name] = scored
+    result["errors"] = [
+        {
+            "pair": p.pair_id,
+            "half": p.half,
+            "cross": p.cross,
+            "overall": p.overall,
+            "same": p.same,
+            "together": story_of[p.first] == story_of[p.second],
+            "similarity": similarities.get(p.pair_id),
+        }
+        for p in pairs
+        if p.same is not None and (story_of[p.first] == story_of[p.second]) != p.same
+    ]
+    return result
+
+
+def _semeval_line(result: dict[str, Any]) -> str:
+    parts = [f"{result['corpus']:>10}:"]
+    for name in ("all", "A", "B"):
+        r = result[name]
+        c = r["cross"]
+        parts.append(
+            f"[{name}] P={r['precision']:.3f} R={r['recall']:.3f} F1={r['f1']:.3f}"
+            f" x-lang P={c['precision']:.3f} R={c['recall']:.3f} F1={c['f1']:.3f}"
+            f" r={r['pearson_decided']:.3f}"
+        )
+    return " ".join(parts) + f" | {result['ms_per_article']:.1f} ms/article"
+
+
 def _settings(pairs: list[str]) -> StoriesSettings:
     settings = StoriesSettings()
     fields = {f.name: f for f in dataclasses.fields(StoriesSettings)}
@@ -354,8 +600,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--corpus", choices=["gva", "ecb", "all"], default="all")
+    parser.add_argument("--corpus", choices=["gva", "ecb", "semeval", "all"], default="all")
     parser.add_argument("--seeds", default="0", help="ECB+ document orders, e.g. 0,1,2")
+    parser.add_argument("--semeval-seeds", default="0", help="SemEval import orders, e.g. 0,1")
     parser.add_argument("--limit", type=int, help="first N documents only (smoke runs)")
     parser.add_argument(
         "--via-cli", action="store_true", help="import with `newsmon backfill --jsonl`"
@@ -382,6 +629,11 @@ def main() -> int:
             result["seed"] = seed
             results.append(result)
             print(_line(result), flush=True)
+    if args.corpus in ("semeval", "all"):
+        for seed in [int(s) for s in args.semeval_seeds.split(",")]:
+            docs, pairs = load_semeval(seed, args.limit)
+            results.append(evaluate_semeval(docs, pairs, settings, args.via_cli, seed))
+            print(_semeval_line(results[-1]), flush=True)
     if args.json:
         args.json.write_text(
             json.dumps({"settings": dataclasses.asdict(settings), "results": results}, indent=2)

@@ -41,7 +41,11 @@ sys.path.insert(0, str(ROOT))
 from newsmon import store  # noqa: E402
 from newsmon.cluster import StoriesSettings, assign_version  # noqa: E402
 
-CORPORA = ROOT.parent / "shared" / "corpora"
+# ../shared/corpora beside the checkout (a git worktree may sit one level further down).
+CORPORA = next(
+    (d / "shared" / "corpora" for d in ROOT.parents if (d / "shared" / "corpora").is_dir()),
+    ROOT.parent / "shared" / "corpora",
+)
 GVA = CORPORA / "casualty_gva_longtail_dev" / "documents.jsonl"
 ECB = CORPORA / "samestory_ecbplus" / "documents.jsonl"
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
