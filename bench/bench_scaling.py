@@ -42,9 +42,21 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from newsmon import cluster, dedupe, store  # noqa: E402
-from newsmon.cluster import StoriesSettings, assign_version  # noqa: E402
+from newsmon import store  # noqa: E402
 from newsmon.core.clock import iso  # noqa: E402
+from newsmon.core.settings import StoriesSettings  # noqa: E402
+from newsmon.core.story_records import ArticleInput  # noqa: E402
+from newsmon.store.stories import StoryStore  # noqa: E402
+from newsmon.stories import join  # noqa: E402
+from newsmon.stories.minhash import band_keys  # noqa: E402
+from newsmon.stories.vectors import (  # noqa: E402
+    FULL_TERMS,
+    LEAD_TERMS,
+    PROFILE_TERMS,
+    feature_id,
+    pack,
+    posted,
+)
 
 PER_DAY = 500
 DAY0 = date(2020, 1, 1).toordinal()
@@ -73,15 +85,13 @@ class Vocabulary:
     def __init__(self) -> None:
         self.words = [_word(i) + "er" for i in range(WORDS)]
         self.names = [_word(i).capitalize() + "ov" for i in range(NAMES)]
-        self.word_ids = np.array(
-            [cluster.feature_id("w:" + w) for w in self.words], dtype=np.uint32
-        )
+        self.word_ids = np.array([feature_id("w:" + w) for w in self.words], dtype=np.uint32)
         self.name_ids = np.array(
-            [cluster.feature_id("e:" + n.lower()) for n in self.names], dtype=np.uint32
+            [feature_id("e:" + n.lower()) for n in self.names], dtype=np.uint32
         )
 
     def number_id(self, value: int) -> int:
-        return cluster.feature_id(f"n:{value}")
+        return feature_id(f"n:{value}")
 
 
 def story_facts(story: int) -> tuple[list[int], list[int]]:
@@ -146,10 +156,10 @@ def _fill_chunk(
             weights[int(vocab.name_ids[index])] = 6.0
         for value in numbers:
             weights[vocab.number_id(value)] = 5.0
-        top = sorted(weights.items(), key=lambda kv: -kv[1])[: cluster.FULL_TERMS]
+        top = sorted(weights.items(), key=lambda kv: -kv[1])[:FULL_TERMS]
         norm = math.sqrt(sum(v * v for _, v in top))
         vector = {k: v / norm for k, v in top}
-        lead = dict(top[: cluster.LEAD_TERMS])
+        lead = dict(top[:LEAD_TERMS])
         df_ids.append(np.fromiter(weights.keys(), dtype=np.uint32, count=len(weights)))
         event = datetime.fromordinal(day).replace(tzinfo=UTC) + timedelta(seconds=article % 86_400)
         event_s = iso(event)
@@ -157,18 +167,18 @@ def _fill_chunk(
             (article, article, f"src{article % 300}", int(rng.integers(0, 2**62)), 300, 1,
              samples[i].tobytes(), signatures[i].tobytes(), event_s, event_s)
         )  # fmt: skip
-        band_rows.extend((key, article) for key in dedupe.band_keys(signatures[i]))
+        band_rows.extend((key, article) for key in band_keys(signatures[i]))
         member_rows.append(
             (article, story, article, f"src{article % 300}", "joined", 1.2, 1, event_s, day,
-             event_s, f"Synthetic {article}", cluster._pack(vector), cluster._pack(lead), "[]")
+             event_s, f"Synthetic {article}", pack(vector), pack(lead), "[]")
         )  # fmt: skip
-        posting_rows.extend((f, day, article) for f in cluster._posted(vector, 20))
+        posting_rows.extend((f, day, article) for f in posted(vector, 20))
         line_rows.extend((int(k),) for k in rng.integers(0, 2**62, size=5))
         if article == story * 3 or article == first + 1:
-            profile = {k: v * 3 for k, v in list(vector.items())[: cluster.PROFILE_TERMS]}
+            profile = {k: v * 3 for k, v in list(vector.items())[:PROFILE_TERMS]}
             story_rows.append(
                 (story, f"Synthetic story {story}", "[]", event_s, event_s, day, day + 1, 3, 3,
-                 cluster._pack(profile, "<f4"), cluster._pack(lead, "<f4"), 3, event_s, event_s)
+                 pack(profile, "<f4"), pack(lead, "<f4"), 3, event_s, event_s)
             )  # fmt: skip
     band_rows.sort()
     posting_rows.sort()
@@ -270,14 +280,15 @@ def measure(path: Path, stored: int, count: int, seed: int) -> dict[str, Any]:
 
         return wrapper
 
+    # The near-duplicate steps as assign_version calls them (names imported into join).
     for name in (
         "fingerprint_text",
         "find_near_duplicates",
         "index_article",
-        "link_wire_copy",
         "detect_credit",
     ):
-        setattr(dedupe, name, timed(getattr(dedupe, name)))
+        setattr(join, name, timed(getattr(join, name)))
+    StoryStore.link_wire_copy = timed(StoryStore.link_wire_copy)  # type: ignore[method-assign]
     _reset_peak_rss()
     db = store.open_db(path)
     day = DAY0 + stored // PER_DAY
@@ -300,18 +311,21 @@ def measure(path: Path, stored: int, count: int, seed: int) -> dict[str, Any]:
         moment = datetime.fromordinal(day).replace(tzinfo=UTC) + timedelta(seconds=20 * index)
         started = time.perf_counter()
         with store.write_transaction(db):
-            result = assign_version(
-                db,
-                article_id=article_id,
-                version_id=article_id,
-                source_id=f"src{index % 40}",
-                url=f"https://src{index % 40}.example/{article_id}",
-                title=title,
-                text=text,
-                lang="en",
-                published=moment,
-                seen_at=moment,
+            result = join.assign_version(
+                StoryStore(db),
+                ArticleInput(
+                    article_id=article_id,
+                    version_id=article_id,
+                    source_id=f"src{index % 40}",
+                    url=f"https://src{index % 40}.example/{article_id}",
+                    title=title,
+                    text=text,
+                    lang="en",
+                    published=moment,
+                    seen_at=moment,
+                ),
                 settings=settings,
+                now=moment,
             )
         total += time.perf_counter() - started
         outcomes[result.joined] = outcomes.get(result.joined, 0) + 1
@@ -328,6 +342,29 @@ def measure(path: Path, stored: int, count: int, seed: int) -> dict[str, Any]:
     }
 
 
+def _measure_in_process(
+    script: Path, path: Path, level: int, seed: int, args: argparse.Namespace
+) -> dict[str, Any]:
+    """Time ``script``'s code in a fresh process (its RSS is the pipeline's, not the filler's)."""
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(script),
+            "--measure",
+            str(args.measure),
+            "--_measure-only",
+            str(path),
+            str(level),
+            str(seed),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -338,6 +375,12 @@ def main() -> int:
     parser.add_argument("--dir", type=Path, help="where the store goes (default: a temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the store afterwards")
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also time another checkout's code on the same stores, runs interleaved",
+    )
     parser.add_argument("--_measure-only", dest="measure_only", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure_only:
@@ -358,29 +401,34 @@ def main() -> int:
             fill(path, filled, level, vocab, seed)
             filled = level
             fill_s = time.perf_counter() - started
-            # A fresh process per run: its RSS is the pipeline's, not the filler's. The machine
-            # is shared, so each size is measured ``--repeat`` times and the fastest run kept.
-            runs = []
+            # The machine is shared, so each size is measured ``--repeat`` times and the
+            # fastest run kept.
+            runs: list[dict[str, Any]] = []
+            baseline_runs: list[dict[str, Any]] = []
             for repeat in range(args.repeat):
-                out = subprocess.run(
-                    [
-                        sys.executable,
-                        __file__,
-                        "--measure",
-                        str(args.measure),
-                        "--_measure-only",
-                        str(path),
-                        str(level),
-                        str(seed * 10 + repeat),
-                    ],
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                )
-                runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+                # With a baseline, both codes take turns going first; each run adds its own
+                # articles (other seeds, so other ids) to the same store.
+                turns = [(Path(__file__), runs, 0)]
+                if args.baseline:
+                    turn = (args.baseline / "bench" / "bench_scaling.py", baseline_runs, 5)
+                    turns = [*turns, turn] if repeat % 2 == 0 else [turn, *turns]
+                for script, into, offset in turns:
+                    into.append(
+                        _measure_in_process(script, path, level, seed * 10 + offset + repeat, args)
+                    )
             result = min(runs, key=lambda r: r["total_us"])
             result["runs_total_us"] = [round(r["total_us"]) for r in runs]
             result["fill_s"] = fill_s
+            if baseline_runs:
+                base = min(baseline_runs, key=lambda r: r["total_us"])
+                result["baseline"] = base
+                result["baseline_runs_total_us"] = [round(r["total_us"]) for r in baseline_runs]
+                print(
+                    f"{level:>9,} stored, baseline: total {base['total_us']:7.0f} µs/article "
+                    f"(runs {result['baseline_runs_total_us']}; ours {result['runs_total_us']}; "
+                    f"fastest ours/baseline {result['total_us'] / base['total_us']:.3f})",
+                    flush=True,
+                )
             results.append(result)
             print(
                 f"{level:>9,} stored: near-dup {result['near_duplicate_us']:7.0f} µs  "

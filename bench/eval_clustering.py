@@ -19,7 +19,7 @@ Corpora (read from ../shared/corpora, never copied):
        pairs are split into two halves A and B by a hash of their ids (pairs sharing a text
        stay on one side): settings are tuned on half A only, and both halves are reported.
 
-Each article goes through ``newsmon.cluster.assign_version`` (dedupe + clustering) in its own
+Each article goes through ``newsmon.stories.join.assign_version`` (dedupe + clustering) in its own
 BEGIN IMMEDIATE transaction on a temporary SQLite store, exactly as the pipeline calls it;
 ``--via-cli`` instead writes the corpus as JSON lines and runs ``newsmon backfill --jsonl``.
 Baselines computed in the same run: every article alone, and plain TF-IDF cosine single-link
@@ -51,9 +51,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from newsmon import cluster, store  # noqa: E402
-from newsmon.cluster import StoriesSettings, assign_version  # noqa: E402
+from newsmon import store  # noqa: E402
 from newsmon.core.clock import iso  # noqa: E402
+from newsmon.core.settings import StoriesSettings  # noqa: E402
+from newsmon.core.story_records import ArticleInput  # noqa: E402
+from newsmon.store.stories import StoryStore, members, story_memberships  # noqa: E402
+from newsmon.stories.join import assign_version  # noqa: E402
+from newsmon.stories.vectors import member_profile, score_weights, similarity  # noqa: E402
 
 # ../shared/corpora beside the checkout (a git worktree may sit one level further down).
 CORPORA = next(
@@ -385,22 +389,25 @@ def cluster_direct(
                     [index, index, iso(seen), doc.url, doc.title, doc.text],
                 )
                 result = assign_version(
-                    db,
-                    article_id=index,
-                    version_id=index,
-                    source_id=doc.source,
-                    url=doc.url,
-                    title=doc.title,
-                    text=doc.text,
-                    lang=doc.lang,
-                    published=doc.published,
-                    seen_at=seen,
+                    StoryStore(db),
+                    ArticleInput(
+                        article_id=index,
+                        version_id=index,
+                        source_id=doc.source,
+                        url=doc.url,
+                        title=doc.title,
+                        text=doc.text,
+                        lang=doc.lang,
+                        published=doc.published,
+                        seen_at=seen,
+                    ),
                     settings=settings,
+                    now=seen,
                 )
             stories.append(result.story_id)
         elapsed = time.perf_counter() - started
         # Merges move earlier articles: read the final membership back.
-        final = dict(db.execute("SELECT article_id, story_id FROM story_articles").fetchall())
+        final = story_memberships(db)
     finally:
         db.close()
     return [final.get(i, s) for i, s in enumerate(stories, 1)], elapsed
@@ -454,7 +461,12 @@ def cluster_via_cli(docs: list[Doc], db_path: Path, workdir: Path) -> tuple[list
 
 
 def evaluate(
-    name: str, docs: list[Doc], settings: StoriesSettings, via_cli: bool, window: int | None
+    name: str,
+    docs: list[Doc],
+    settings: StoriesSettings,
+    via_cli: bool,
+    window: int | None,
+    baseline: bool = True,
 ) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="newsmon-eval-") as tmp:
         db_path = Path(tmp) / "eval.db"
@@ -477,7 +489,8 @@ def evaluate(
     }
     if any(d.group for d in docs):
         result["cross_merge_share"] = cross_merge_share(pred, docs)
-    result["baseline_tfidf_single_link"] = best_baseline(docs, window)
+    if baseline:
+        result["baseline_tfidf_single_link"] = best_baseline(docs, window)
     return result
 
 
@@ -487,24 +500,17 @@ def article_similarities(
     """Return, per pair whose texts are both stored, the similarity of their two articles."""
     db = store.open_db(db_path)
     try:
-        rows = {
-            row["url"]: row
-            for row in db.query(
-                "SELECT a.url, sa.vector, sa.lead_vector, sa.lang FROM story_articles sa "
-                "JOIN articles a ON a.id = sa.article_id"
-            )
-        }
+        ids = dict(db.execute("SELECT url, id FROM articles").fetchall())
+        stored = {m.article_id: m for m in members(db, list(ids.values()))}
     finally:
         db.close()
-    url = {d.key: d.url for d in docs}
-    weights = cluster._score_weights(settings)
+    member = {d.key: stored.get(ids.get(d.url, -1)) for d in docs}
+    weights = score_weights(settings)
     out = {}
     for pair in pairs:
-        first, second = rows.get(url.get(pair.first, "")), rows.get(url.get(pair.second, ""))
+        first, second = member.get(pair.first), member.get(pair.second)
         if first is not None and second is not None:
-            out[pair.pair_id] = cluster.similarity(
-                cluster._member_profile(first), cluster._member_profile(second), weights
-            )
+            out[pair.pair_id] = similarity(member_profile(first), member_profile(second), weights)
     return out
 
 
@@ -580,19 +586,18 @@ def _settings(pairs: list[str]) -> StoriesSettings:
 
 
 def _line(result: dict[str, Any]) -> str:
-    base = result["baseline_tfidf_single_link"]
+    base = result.get("baseline_tfidf_single_link")
     text = (
         f"{result['corpus']:>10}: B3 P={result['precision']:.3f} R={result['recall']:.3f} "
         f"F1={result['f1']:.3f}"
     )
     if "cross_merge_share" in result:
         text += f" cross-subtopic={result['cross_merge_share']:.3f}"
-    text += (
-        f" | singletons F1={result['singletons_f1']:.3f}"
-        f" | TF-IDF single-link (t={base['threshold']}) F1={base['f1']:.3f}"
-    )
-    if "cross_merge_share" in base:
-        text += f" cross={base['cross_merge_share']:.3f}"
+    text += f" | singletons F1={result['singletons_f1']:.3f}"
+    if base:
+        text += f" | TF-IDF single-link (t={base['threshold']}) F1={base['f1']:.3f}"
+        if "cross_merge_share" in base:
+            text += f" cross={base['cross_merge_share']:.3f}"
     return text + f" | {result['ms_per_article']:.1f} ms/article"
 
 
@@ -611,6 +616,9 @@ def main() -> int:
         "--set", action="append", default=[], metavar="KEY=VALUE", help="a StoriesSettings field"
     )
     parser.add_argument("--json", type=Path, help="write the results here")
+    parser.add_argument(
+        "--no-baselines", action="store_true", help="skip the TF-IDF single-link baselines"
+    )
     args = parser.parse_args()
     settings = _settings(args.set)
     if not CORPORA.exists():
@@ -619,12 +627,21 @@ def main() -> int:
     print(f"settings: {dataclasses.asdict(settings)}")
     results = []
     if args.corpus in ("gva", "all"):
-        results.append(evaluate("gva-dev", load_gva(args.limit), settings, args.via_cli, 14))
+        results.append(
+            evaluate(
+                "gva-dev", load_gva(args.limit), settings, args.via_cli, 14, not args.no_baselines
+            )
+        )
         print(_line(results[-1]), flush=True)
     if args.corpus in ("ecb", "all"):
         for seed in [int(s) for s in args.seeds.split(",")]:
             result = evaluate(
-                f"ecb+ s{seed}", load_ecb(seed, args.limit), settings, args.via_cli, None
+                f"ecb+ s{seed}",
+                load_ecb(seed, args.limit),
+                settings,
+                args.via_cli,
+                None,
+                not args.no_baselines,
             )
             result["seed"] = seed
             results.append(result)

@@ -39,7 +39,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from newsmon import store  # noqa: E402
-from newsmon.cluster import StoriesSettings, assign_version  # noqa: E402
+from newsmon.core.settings import StoriesSettings  # noqa: E402
+from newsmon.core.story_records import ArticleInput  # noqa: E402
+from newsmon.store.stories import StoryStore  # noqa: E402
+from newsmon.store.wire import wire_group_members  # noqa: E402
+from newsmon.stories.join import assign_version  # noqa: E402
 
 # ../shared/corpora beside the checkout (a git worktree may sit one level further down).
 CORPORA = next(
@@ -226,27 +230,25 @@ def run(originals: int, seed: int, settings: StoriesSettings) -> dict[str, Any]:
             ids[key] = index
             source = f"outlet{index % 50}"
             with store.write_transaction(db):
+                moment = T0 + timedelta(minutes=index)
                 result = assign_version(
-                    db,
-                    article_id=index,
-                    version_id=index,
-                    source_id=source,
-                    url=f"https://{source}.example/{index}",
-                    title=title,
-                    text=body,
-                    lang=None,
-                    published=T0 + timedelta(minutes=index),
-                    seen_at=T0 + timedelta(minutes=index),
+                    StoryStore(db),
+                    ArticleInput(
+                        article_id=index,
+                        version_id=index,
+                        source_id=source,
+                        url=f"https://{source}.example/{index}",
+                        title=title,
+                        text=body,
+                        lang=None,
+                        published=moment,
+                        seen_at=moment,
+                    ),
                     settings=settings,
+                    now=moment,
                 )
                 if result.wire_group_id is not None:
-                    members = [
-                        r[0]
-                        for r in db.execute(
-                            "SELECT article_id FROM dedupe_docs WHERE wire_group_id = ?",
-                            [result.wire_group_id],
-                        )
-                    ]
+                    members = wire_group_members(db, result.wire_group_id)
                     for member in members:
                         if member != index:
                             predicted.add((key, stream[member - 1][0]))

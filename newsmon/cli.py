@@ -508,11 +508,14 @@ def cmd_facts(args: argparse.Namespace, settings: Settings, clock: Clock) -> int
 
 
 def cmd_stories(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
-    from newsmon.stories import list_stories, render_story_list
+    from newsmon.store.stories import StoryStore
+    from newsmon.stories.read import list_stories, render_story_list
 
     db = _open_existing(args, settings)
     try:
-        rows = list_stories(db, limit=args.limit, active_only=args.active, now=clock.now())
+        rows = list_stories(
+            StoryStore(db), limit=args.limit, active_only=args.active, now=clock.now()
+        )
     finally:
         db.close()
     _emit(args, rows, render_story_list(rows) if rows else "(no stories)")
@@ -522,11 +525,12 @@ def cmd_stories(args: argparse.Namespace, settings: Settings, clock: Clock) -> i
 def cmd_story(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
     from newsmon.core.settings import parse_duration
     from newsmon.facts.timeline import render_story_timeline, story_timeline
-    from newsmon.stories import render_story, story_detail
+    from newsmon.store.stories import StoryStore
+    from newsmon.stories.read import render_story, story_detail
 
     db = _open_existing(args, settings)
     try:
-        detail = story_detail(db, args.story_id)
+        detail = story_detail(StoryStore(db), args.story_id, now=clock.now())
         if detail is None:
             raise NewsmonError(f"no story with id {args.story_id}")
         timeline = story_timeline(

@@ -12,16 +12,11 @@ import pytest
 import sqlite_utils
 
 from newsmon import store
-from newsmon.cluster import (
-    Assignment,
-    StoriesSettings,
-    address_keys,
-    assign_version,
-    extract_dates,
-    extract_features,
-    merge_stories,
-    split_story,
-)
+from newsmon.core.settings import StoriesSettings
+from newsmon.core.story_records import ArticleInput
+from newsmon.store.stories import StoryStore
+from newsmon.stories.features import address_keys, extract_dates, extract_features
+from newsmon.stories.join import Assignment, assign_version, merge_stories, split_story
 from tests.fakesite.stories import STORIES
 
 T0 = datetime(2024, 3, 5, 10, 0, tzinfo=UTC)
@@ -40,17 +35,20 @@ class Item:
 def assign(db: sqlite_utils.Database, item: Item, **settings: object) -> Assignment:
     with store.write_transaction(db):
         return assign_version(
-            db,
-            article_id=item.article_id,
-            version_id=item.version_id or item.article_id,
-            source_id=item.source,
-            url=f"https://{item.source}.test/{item.article_id}",
-            title=item.title,
-            text=item.text,
-            lang=None,
-            published=item.published,
-            seen_at=item.published or T0,
+            StoryStore(db),
+            ArticleInput(
+                article_id=item.article_id,
+                version_id=item.version_id or item.article_id,
+                source_id=item.source,
+                url=f"https://{item.source}.test/{item.article_id}",
+                title=item.title,
+                text=item.text,
+                lang=None,
+                published=item.published,
+                seen_at=item.published or T0,
+            ),
             settings=StoriesSettings(**settings),  # type: ignore[arg-type]
+            now=datetime.now(UTC),
         )
 
 
@@ -267,7 +265,7 @@ def test_stories_outside_the_active_window_take_no_new_articles(mem) -> None:
 def test_merge_and_split_are_recorded_and_move_members(mem) -> None:
     a = assign(mem, PT).story_id
     b = assign(mem, SAME_CITY).story_id
-    assert merge_stories(mem, a, b) == a
+    assert merge_stories(StoryStore(mem), a, b, now=datetime.now(UTC)) == a
     assert mem.execute("SELECT status, merged_into FROM stories WHERE id = ?", [b]).fetchone() == (
         "merged",
         a,
@@ -275,7 +273,7 @@ def test_merge_and_split_are_recorded_and_move_members(mem) -> None:
     assert mem.execute(
         "SELECT COUNT(*) FROM story_articles WHERE story_id = ?", [a]
     ).fetchone() == (2,)
-    c = split_story(mem, a, [SAME_CITY.article_id])
+    c = split_story(StoryStore(mem), a, [SAME_CITY.article_id], now=datetime.now(UTC))
     assert mem.execute("SELECT story_id FROM story_articles WHERE article_id = 4").fetchone() == (
         c,
     )
@@ -307,21 +305,26 @@ def test_settings_fields_are_simple_types() -> None:
 
 
 def test_furniture_is_a_line_the_same_outlet_repeats_not_its_articles(mem) -> None:
-    from newsmon.cluster import _furniture, line_key
+    from newsmon.stories.features import boilerplate_candidates, line_key
+    from newsmon.stories.join import page_furniture
+
+    def _furniture(
+        db: sqlite_utils.Database, source: str, text: str, count: bool
+    ) -> tuple[set[int], set[int], set[int]]:
+        candidates = boilerplate_candidates(None, text)
+        return page_furniture(StoryStore(db), source, candidates, StoriesSettings(), count=count)
 
     texts = [
         f"Advertisement\n\nStory number {n} about {topic} happened in district {n * 7}."
         for n, topic in enumerate(["floods", "a fire", "an election", "a strike"], 1)
     ]
     for text in texts[:3]:
-        _furniture(mem, "site-2024", None, text, StoriesSettings(), True)
-    for_dedupe, for_features, printed = _furniture(
-        mem, "site-2024", None, texts[3], StoriesSettings(), True
-    )
+        _furniture(mem, "site-2024", text, True)
+    for_dedupe, for_features, printed = _furniture(mem, "site-2024", texts[3], True)
     assert for_features == for_dedupe == printed == {line_key("Advertisement")}
     # Printed by one outlet four times, it is now furniture shared by every outlet too; the
     # other outlet never printed any of its lines.
-    assert _furniture(mem, "other-1", None, texts[3], StoriesSettings(), False) == (
+    assert _furniture(mem, "other-1", texts[3], False) == (
         {line_key("Advertisement")},
         {line_key("Advertisement")},
         set(),
@@ -336,21 +339,21 @@ def test_the_settings_file_section_drives_clustering(mem) -> None:
         pytest.skip("settings.toml has no [stories] section yet")
     configured = section()
     with store.write_transaction(mem):
-        first = assign_version(
-            mem, article_id=1, version_id=1, source_id=PT.source, url="https://a.test/1",
+        first = assign_version(StoryStore(mem), ArticleInput(
+            article_id=1, version_id=1, source_id=PT.source, url="https://a.test/1",
             title=PT.title, text=PT.text, lang="pt", published=PT.published,
-            seen_at=PT.published, settings=configured,
+            seen_at=PT.published), settings=configured, now=datetime.now(UTC),
         )  # fmt: skip
-        second = assign_version(
-            mem, article_id=2, version_id=2, source_id=FR.source, url="https://b.test/2",
+        second = assign_version(StoryStore(mem), ArticleInput(
+            article_id=2, version_id=2, source_id=FR.source, url="https://b.test/2",
             title=FR.title, text=FR.text, lang="fr", published=FR.published,
-            seen_at=FR.published, settings=configured,
+            seen_at=FR.published), settings=configured, now=datetime.now(UTC),
         )  # fmt: skip
     assert second.story_id == first.story_id
 
 
 def test_a_story_holding_two_events_splits_when_it_grows(mem) -> None:
-    from newsmon.cluster import _split_if_incoherent
+    from newsmon.stories.join import split_if_incoherent
 
     items = fakesite_articles()
     offensive = [items[k] for k in ("meridian/A", "harbor/N", "courrier/F1")]
@@ -373,8 +376,8 @@ def test_a_story_holding_two_events_splits_when_it_grows(mem) -> None:
     kept = min(stories)
     with store.write_transaction(mem):
         for other in sorted(stories - {kept}):
-            merge_stories(mem, kept, other)  # as if a look-alike had been let in
-        result = _split_if_incoherent(mem, kept, StoriesSettings(), T0)
+            merge_stories(StoryStore(mem), kept, other, now=T0)  # as if a look-alike got in
+        result = split_if_incoherent(StoryStore(mem), kept, StoriesSettings(), T0)
     assert result is not None
     new_story, moved = result
     # The match report was published first, so its group keeps the story.
@@ -406,7 +409,7 @@ _FIRE = [
 def test_a_look_alike_group_arriving_after_one_check_is_found_at_the_next(mem) -> None:
     """Ten flood reports, then three on a plant fire in the same city let in: after the check
     at 10 members, the next check (13, about a quarter more) already splits the three off."""
-    from newsmon.cluster import _split_if_incoherent
+    from newsmon.stories.join import split_if_incoherent
 
     def article(number: int, pool: list[str], title: str) -> Item:
         lines = [pool[(number + k) % len(pool)] for k in range(4)]
@@ -419,8 +422,8 @@ def test_a_look_alike_group_arriving_after_one_check_is_found_at_the_next(mem) -
     kept = mem.execute("SELECT story_id FROM story_articles WHERE article_id = 1").fetchone()[0]
     with store.write_transaction(mem):
         for other in sorted(stories - {kept}):
-            merge_stories(mem, kept, other)  # as if the fire had been let in on one match
-        result = _split_if_incoherent(mem, kept, StoriesSettings(), T0)
+            merge_stories(StoryStore(mem), kept, other, now=T0)  # as if let in on one match
+        result = split_if_incoherent(StoryStore(mem), kept, StoriesSettings(), T0)
     assert result is not None
     assert sorted(result[1]) == [11, 12, 13]
 
@@ -545,7 +548,7 @@ def test_street_addresses_playlists_and_abbreviations_in_features() -> None:
 
 
 def test_words_are_compared_within_one_language_only() -> None:
-    from newsmon.cluster import Profile, Vector, feature_id, similarity
+    from newsmon.stories.vectors import Profile, Vector, feature_id, similarity
 
     def profile(keys: dict[str, float], lang: str | None) -> Profile:
         vector = Vector.of({feature_id(k): v for k, v in keys.items()})
@@ -563,16 +566,19 @@ def test_words_are_compared_within_one_language_only() -> None:
 def test_members_keep_their_language_and_read_also_lines_are_not_features(mem) -> None:
     with store.write_transaction(mem):
         assign_version(
-            mem,
-            article_id=1,
-            version_id=1,
-            source_id="courrier",
-            url="https://courrier.test/1",
-            title=FR.title,
-            text=FR.text,
-            lang="fr-FR",
-            published=FR.published,
-            seen_at=FR.published,
+            StoryStore(mem),
+            ArticleInput(
+                article_id=1,
+                version_id=1,
+                source_id="courrier",
+                url="https://courrier.test/1",
+                title=FR.title,
+                text=FR.text,
+                lang="fr-FR",
+                published=FR.published,
+                seen_at=FR.published,
+            ),
+            now=datetime.now(UTC),
         )
     assert mem.execute("SELECT lang FROM story_articles").fetchone() == ("fr",)
     features = extract_features(
@@ -582,7 +588,7 @@ def test_members_keep_their_language_and_read_also_lines_are_not_features(mem) -
 
 
 def test_phone_numbers_and_the_outlets_own_name_are_not_features() -> None:
-    from newsmon.cluster import outlet_names
+    from newsmon.stories.features import outlet_names
 
     text = (
         "Two men were shot on Hearne Avenue in Fresno, KSLA News 12 and WWL learned.\n"
@@ -667,7 +673,7 @@ def test_the_same_outlets_text_under_an_unrelated_headline_is_its_furniture(mem)
 
 
 def test_an_unsettled_headline_word_takes_the_kind_the_store_has_seen() -> None:
-    from newsmon.cluster import settle_guesses
+    from newsmon.stories.features import settle_guesses
 
     sentence_case = extract_features("Providence gang member sentenced", "", None)
     assert "w:providence" in sentence_case.full and "providence" in sentence_case.guessed
@@ -686,7 +692,7 @@ def test_an_unsettled_headline_word_takes_the_kind_the_store_has_seen() -> None:
 
 
 def test_line_keys_compare_normalised_text() -> None:
-    from newsmon.cluster import line_key
+    from newsmon.stories.features import line_key
 
     assert line_key("Read more […]") == line_key("Read more [...]")
     assert line_key("Call 555 0100") == line_key("call 555 0199")  # digits and case ignored
@@ -762,3 +768,36 @@ def test_lines_addressing_the_reader_about_accounts_are_not_features(
     alone = extract_features("Nurse shot", body, None).full
     with_line = extract_features("Nurse shot", f"{body}\n{line}", None).full
     assert (with_line == alone) is furniture
+
+
+def test_work_prepared_outside_the_writer_gives_the_same_stories() -> None:
+    """Features and fingerprints computed ahead (as a cleaning worker would, without the
+    store's learnt furniture) are used only where they equal the writer's own."""
+    from newsmon.stories.join import prepare_article
+
+    items = sorted(fakesite_articles().values(), key=lambda i: (i.published, i.article_id))
+    # Four articles of one outlet printing the same furniture line: learnt after three.
+    items += [
+        Item(100 + n, "gazette", f"Council vote {n}", f"Advertisement\n\n{text}", T0)
+        for n, text in enumerate(["Roads are closed.", "Schools reopen.", "Bins", "Parks"] * 2)
+    ]
+    dbs = []
+    for ahead in (False, True):
+        db = store.open_db(":memory:")
+        for item in items:
+            article = ArticleInput(
+                article_id=item.article_id,
+                version_id=item.article_id,
+                source_id=item.source,
+                url=f"https://{item.source}.test/{item.article_id}",
+                title=item.title,
+                text=item.text,
+                lang=None,
+                published=item.published,
+                seen_at=item.published or T0,
+            )
+            prepared = prepare_article(article, speculative=True) if ahead else None
+            with store.write_transaction(db):
+                assign_version(StoryStore(db), article, now=T0, prepared=prepared)
+        dbs.append(snapshot(db))
+    assert dbs[0] == dbs[1]

@@ -7,8 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlite_utils
 
-from newsmon import dedupe, store
-from newsmon.dedupe import detect_credit, fingerprint_text
+from newsmon import store
+from newsmon.core.clock import iso
+from newsmon.store import wire
+from newsmon.store.stories import StoryStore
+from newsmon.stories import minhash
+from newsmon.stories.credits import detect_credit
+from newsmon.stories.minhash import fingerprint_text
 from tests.fakesite.stories import A0, N1, WIRE_PARAGRAPHS
 
 NOW = datetime(2024, 3, 5, 12, 0, tzinfo=UTC)
@@ -23,14 +28,14 @@ def mem() -> sqlite_utils.Database:
 def _index(db: sqlite_utils.Database, article_id: int, text: str, minutes: int = 0) -> None:
     fingerprint = fingerprint_text(text)
     assert fingerprint is not None
-    dedupe.index_article(
-        db,
+    minhash.index_article(
+        StoryStore(db),
         article_id=article_id,
         version_id=article_id,
         source_id=f"outlet{article_id}",
         fingerprint=fingerprint,
         credit=detect_credit(text),
-        event_at=NOW + timedelta(minutes=minutes),
+        event_at=iso(NOW + timedelta(minutes=minutes)) or "",
         now=NOW,
     )
 
@@ -72,7 +77,7 @@ def test_containment_of_copies_and_of_other_reporting(
 ) -> None:
     a, b = fingerprint_text(WIRE), fingerprint_text(variant)
     assert a is not None and b is not None
-    contained, _, _ = dedupe.containment(a, b)
+    contained, _, _ = minhash.containment(a, b)
     assert low <= contained <= high
 
 
@@ -80,27 +85,29 @@ def test_index_finds_a_trimmed_retitled_copy_and_not_other_reporting(mem) -> Non
     _index(mem, 1, WIRE)
     _index(mem, 2, A0.body)
     trimmed = "Photo: AFP\n\n" + "\n\n".join(WIRE_PARAGRAPHS[:3])
-    found = dedupe.find_near_duplicates(mem, fingerprint_text(trimmed))
+    found = minhash.find_near_duplicates(StoryStore(mem), fingerprint_text(trimmed))
     assert [(d.article_id, d.kind) for d in found] == [(1, "near")]
-    assert dedupe.find_near_duplicates(mem, fingerprint_text(N1.body)) == []
-    exact = dedupe.find_near_duplicates(mem, fingerprint_text(WIRE), exclude_article_id=1)
+    assert minhash.find_near_duplicates(StoryStore(mem), fingerprint_text(N1.body)) == []
+    exact = minhash.find_near_duplicates(
+        StoryStore(mem), fingerprint_text(WIRE), exclude_article_id=1
+    )
     assert exact == []
 
 
 def test_short_texts_are_never_grouped(mem) -> None:
     wall = "Already a subscriber? Click the button below to log in or set up your account."
     _index(mem, 1, wall)
-    assert dedupe.find_near_duplicates(mem, fingerprint_text(wall)) == []
+    assert minhash.find_near_duplicates(StoryStore(mem), fingerprint_text(wall)) == []
 
 
 def test_reindexing_a_new_version_replaces_its_band_keys(mem) -> None:
     _index(mem, 1, WIRE)
     bands = mem.execute("SELECT COUNT(*) FROM lsh_bands").fetchone()[0]
-    assert bands == dedupe.WHOLE_BANDS + dedupe.LEAD_BANDS
+    assert bands == minhash.WHOLE_BANDS + minhash.LEAD_BANDS
     _index(mem, 1, A0.body)
     assert mem.execute("SELECT COUNT(*) FROM lsh_bands").fetchone()[0] == bands
-    assert dedupe.find_near_duplicates(mem, fingerprint_text(WIRE)) == []
-    dedupe.remove_article(mem, 1, NOW)
+    assert minhash.find_near_duplicates(StoryStore(mem), fingerprint_text(WIRE)) == []
+    minhash.remove_article(StoryStore(mem), 1, NOW)
     assert mem.execute("SELECT COUNT(*) FROM lsh_bands").fetchone()[0] == 0
 
 
@@ -108,18 +115,20 @@ def test_wire_group_canonical_is_the_earliest_complete_copy(mem) -> None:
     trimmed = "\n\n".join(WIRE_PARAGRAPHS[:-2])
     _index(mem, 1, trimmed, minutes=0)  # first, but trimmed
     _index(mem, 2, WIRE, minutes=10)
-    matches = dedupe.find_near_duplicates(mem, fingerprint_text(WIRE), exclude_article_id=2)
-    group = dedupe.link_wire_copy(mem, 2, matches, NOW)
-    _index(mem, 3, _edit_words(WIRE, 40), minutes=20)
-    matches = dedupe.find_near_duplicates(
-        mem, fingerprint_text(_edit_words(WIRE, 40)), exclude_article_id=3
+    matches = minhash.find_near_duplicates(
+        StoryStore(mem), fingerprint_text(WIRE), exclude_article_id=2
     )
-    assert dedupe.link_wire_copy(mem, 3, matches, NOW) == group
+    group = wire.link_wire_copy(mem, 2, matches, NOW)
+    _index(mem, 3, _edit_words(WIRE, 40), minutes=20)
+    matches = minhash.find_near_duplicates(
+        StoryStore(mem), fingerprint_text(_edit_words(WIRE, 40)), exclude_article_id=3
+    )
+    assert wire.link_wire_copy(mem, 3, matches, NOW) == group
     row = mem.execute(
         "SELECT canonical_article_id, members, credit FROM wire_groups WHERE id = ?", [group]
     ).fetchone()
     assert row == (2, 3, "AFP")
-    assert dedupe.wire_group_members(mem, group) == [1, 2, 3]
+    assert wire.wire_group_members(mem, group) == [1, 2, 3]
 
 
 def test_an_article_matching_two_groups_merges_them(mem) -> None:
@@ -129,25 +138,28 @@ def test_an_article_matching_two_groups_merges_them(mem) -> None:
     bridge = "\n\n".join([*WIRE_PARAGRAPHS[:5], *other])  # holds both
     for article_id, text in ((1, first), (2, first), (3, second), (4, second), (5, bridge)):
         _index(mem, article_id, text)
-        found = dedupe.find_near_duplicates(
-            mem, fingerprint_text(text), exclude_article_id=article_id
+        found = minhash.find_near_duplicates(
+            StoryStore(mem), fingerprint_text(text), exclude_article_id=article_id
         )
-        group = dedupe.link_wire_copy(mem, article_id, found, NOW)
+        group = wire.link_wire_copy(mem, article_id, found, NOW)
         if article_id == 4:
             assert mem.execute("SELECT COUNT(*) FROM wire_groups").fetchone()[0] == 2
     assert mem.execute("SELECT COUNT(*) FROM wire_groups").fetchone()[0] == 1
     assert group is not None
-    assert dedupe.wire_group_members(mem, group) == [1, 2, 3, 4, 5]
+    assert wire.wire_group_members(mem, group) == [1, 2, 3, 4, 5]
 
 
 def test_leaving_the_last_pair_dissolves_the_group(mem) -> None:
     _index(mem, 1, WIRE)
     _index(mem, 2, WIRE)
-    group = dedupe.link_wire_copy(
-        mem, 2, dedupe.find_near_duplicates(mem, fingerprint_text(WIRE), exclude_article_id=2), NOW
+    group = wire.link_wire_copy(
+        mem,
+        2,
+        minhash.find_near_duplicates(StoryStore(mem), fingerprint_text(WIRE), exclude_article_id=2),
+        NOW,
     )
     assert group is not None
-    assert dedupe.link_wire_copy(mem, 2, [], NOW) is None
+    assert wire.link_wire_copy(mem, 2, [], NOW) is None
     assert mem.execute("SELECT COUNT(*) FROM wire_groups").fetchone()[0] == 0
 
 

@@ -9,9 +9,11 @@ import pytest
 import sqlite_utils
 
 from newsmon import store
-from newsmon.cluster import assign_version, merge_stories
 from newsmon.core.clock import iso
-from newsmon.stories import list_stories, render_story, render_story_list, story_detail
+from newsmon.core.story_records import ArticleInput
+from newsmon.store.stories import StoryStore
+from newsmon.stories.join import assign_version, merge_stories
+from newsmon.stories.read import list_stories, render_story, render_story_list, story_detail
 from tests.test_cluster import FR, PT, SAME_CITY, Item, fakesite_articles
 
 NOW = datetime(2024, 3, 6, 12, 0, tzinfo=UTC)
@@ -53,16 +55,19 @@ def add(db: sqlite_utils.Database, item: Item, version: int = 1) -> None:
             ],
         )
         assign_version(
-            db,
-            article_id=item.article_id,
-            version_id=version_id,
-            source_id=item.source,
-            url=url,
-            title=item.title,
-            text=item.text,
-            lang=None,
-            published=item.published,
-            seen_at=item.published or NOW,
+            StoryStore(db),
+            ArticleInput(
+                article_id=item.article_id,
+                version_id=version_id,
+                source_id=item.source,
+                url=url,
+                title=item.title,
+                text=item.text,
+                lang=None,
+                published=item.published,
+                seen_at=item.published or NOW,
+            ),
+            now=datetime.now(UTC),
         )
 
 
@@ -80,15 +85,15 @@ def karsa_story(db: sqlite_utils.Database) -> int:
 
 
 def test_list_stories_newest_first_with_counts(fakesite_db) -> None:
-    rows = list_stories(fakesite_db, now=NOW)
+    rows = list_stories(StoryStore(fakesite_db), now=NOW)
     assert [r["last_seen"] for r in rows] == sorted((r["last_seen"] for r in rows), reverse=True)
     karsa = next(r for r in rows if r["id"] == karsa_story(fakesite_db))
     assert (karsa["articles"], karsa["outlets"], karsa["wire_groups"]) == (6, 4, 1)
     assert "Karsa" in karsa["key_terms"]
     assert all(r["active"] for r in rows)
-    assert list_stories(fakesite_db, limit=2, now=NOW) == rows[:2]
+    assert list_stories(StoryStore(fakesite_db), limit=2, now=NOW) == rows[:2]
     later = NOW + timedelta(days=30)
-    assert list_stories(fakesite_db, active_only=True, now=later) == []
+    assert list_stories(StoryStore(fakesite_db), active_only=True, now=later) == []
     json.dumps(rows)
 
 
@@ -97,7 +102,7 @@ def test_story_detail_separates_joined_articles_copies_and_edits(fakesite_db) ->
     edited = fakesite_articles()["meridian/A"]
     edited.text = edited.text.replace("240", "255")
     add(fakesite_db, edited, version=2)
-    detail = story_detail(fakesite_db, story_id, now=NOW)
+    detail = story_detail(StoryStore(fakesite_db), story_id, now=NOW)
     assert detail is not None
     assert detail["title"] == "Karsa offensive: at least 240 killed, monitoring group says"
     assert detail["evolution"] == {"edits": 1, "joined": 4, "wire_copies": 2}
@@ -122,10 +127,10 @@ def test_merge_history_shows_on_both_stories(fakesite_db) -> None:
         db.execute("SELECT story_id FROM story_articles WHERE article_id = 4").fetchone()[0]
     )
     with store.write_transaction(db):
-        merge_stories(db, kept, other)
-    assert [r["id"] for r in list_stories(db, now=NOW)] == [kept]
-    survivor = story_detail(db, kept, now=NOW)
-    absorbed = story_detail(db, other, now=NOW)
+        merge_stories(StoryStore(db), kept, other, now=datetime.now(UTC))
+    assert [r["id"] for r in list_stories(StoryStore(db), now=NOW)] == [kept]
+    survivor = story_detail(StoryStore(db), kept, now=NOW)
+    absorbed = story_detail(StoryStore(db), other, now=NOW)
     assert survivor is not None and absorbed is not None
     assert [e["kind"] for e in survivor["history"]] == ["merge"]
     assert absorbed["status"] == "merged" and absorbed["merged_into"] == kept
@@ -135,13 +140,13 @@ def test_merge_history_shows_on_both_stories(fakesite_db) -> None:
 
 def test_unknown_story_and_empty_store() -> None:
     db = store.open_db(":memory:")
-    assert story_detail(db, 42) is None
-    assert list_stories(db) == []
+    assert story_detail(StoryStore(db), 42, now=NOW) is None
+    assert list_stories(StoryStore(db), now=NOW) == []
     assert render_story_list([]) == "(no stories)"
 
 
 def test_rendering_strips_terminal_escapes(fakesite_db) -> None:
-    rows = list_stories(fakesite_db, now=NOW)
+    rows = list_stories(StoryStore(fakesite_db), now=NOW)
     rows[0]["title"] = "evil \x1b[31mred\x1b[0m title"
     text = render_story_list(rows)
     assert "\x1b" not in text and "evil" in text

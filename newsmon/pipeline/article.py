@@ -16,12 +16,15 @@ from typing import Any
 
 import sqlite_utils
 
-from newsmon import cluster, facts, store
+from newsmon import facts, store
 from newsmon.core.clock import iso, parse_iso
 from newsmon.core.languages import primary_language
 from newsmon.core.records import Article, NewVersion, PageOutcome
 from newsmon.core.settings import Settings
+from newsmon.core.story_records import ArticleInput
 from newsmon.ingest.schedule import next_recheck, retry_after_failure
+from newsmon.store.stories import StoryStore
+from newsmon.stories.join import assign_version
 from newsmon.versions.diff import diff_texts
 from newsmon.versions.fingerprint import fingerprint
 
@@ -148,18 +151,21 @@ def save_version(
         ),
     )
     derive(db, settings, article["id"], version_id, latest, cleaned.title, cleaned.text, lang)
-    cluster.assign_version(
-        db,
-        article_id=article["id"],
-        version_id=version_id,
-        source_id=article["source_id"],
-        url=article["url"],
-        title=cleaned.title,
-        text=cleaned.text,
-        lang=lang,
-        published=parse_iso(article["published"]) or _published_at(cleaned.published),
-        seen_at=now,
+    assign_version(
+        StoryStore(db),
+        ArticleInput(
+            article_id=article["id"],
+            version_id=version_id,
+            source_id=article["source_id"],
+            url=article["url"],
+            title=cleaned.title,
+            text=cleaned.text,
+            lang=lang,
+            published=parse_iso(article["published"]) or _published_at(cleaned.published),
+            seen_at=now,
+        ),
         settings=settings.stories,
+        now=now,
     )
     updates.update(
         current_version_id=version_id,

@@ -3,63 +3,39 @@
 A story keeps three kinds of evolution apart: edits of one URL (an article's versions),
 new articles joining the story (other reporting, other outlets, other languages), and
 syndicated copies of one text (wire groups, each with a canonical member and a credit).
+The rows come from a ``StoryReads`` (``newsmon.store.stories.StoryStore``) passed in.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-import sqlite_utils
-
-from newsmon.cluster import StoriesSettings, display_term
-from newsmon.core.clock import iso, parse_iso
-from newsmon.core.settings import parse_duration
+from newsmon.core.settings import StoriesSettings, parse_duration
 from newsmon.facts.timeline import safe_text
+from newsmon.stories.features import display_term, stamp
+from newsmon.stories.index import StoryReads
 
 
-def _rows(db: sqlite_utils.Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    cursor = db.execute(sql, params)
-    names = [c[0] for c in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def _ready(db: sqlite_utils.Database) -> bool:
-    return bool(db["stories"].exists())
-
-
-def _active_since(window: str | None, now: datetime | None) -> str:
-    now = now or datetime.now(UTC)
+def _active_since(window: str | None, now: datetime) -> str:
     seconds = parse_duration(window or StoriesSettings().active_window)
-    return iso(now - timedelta(seconds=seconds)) or ""
+    return stamp(now - timedelta(seconds=seconds))
 
 
 def list_stories(
-    db: sqlite_utils.Database,
+    reads: StoryReads,
     *,
+    now: datetime,
     limit: int = 50,
     active_only: bool = False,
     window: str | None = None,
-    now: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Return the most recently seen stories (merged and emptied ones left out)."""
-    if not _ready(db):
+    if not reads.has_stories():
         return []
     since = _active_since(window, now)
-    where = "status = 'open' AND articles > 0"
-    params: list[Any] = []
-    if active_only:
-        where += " AND last_seen >= ?"
-        params.append(since)
-    rows = _rows(
-        db,
-        f"""SELECT id, title, key_terms, first_seen, last_seen, articles, outlets,
-                   (SELECT COUNT(DISTINCT wire_group_id) FROM story_articles sa
-                    WHERE sa.story_id = stories.id AND sa.wire_group_id IS NOT NULL) AS wire_groups
-            FROM stories WHERE {where} ORDER BY last_seen DESC, id DESC LIMIT ?""",
-        [*params, int(limit)],
-    )
+    rows = reads.story_listing(limit, since if active_only else None)
     for row in rows:
         row["key_terms"] = [display_term(k) for k in json.loads(row["key_terms"] or "[]")]
         row["active"] = (row["last_seen"] or "") >= since
@@ -67,31 +43,19 @@ def list_stories(
 
 
 def story_detail(
-    db: sqlite_utils.Database,
+    reads: StoryReads,
     story_id: int,
     *,
+    now: datetime,
     window: str | None = None,
-    now: datetime | None = None,
 ) -> dict[str, Any] | None:
     """Return one story: summary, members, wire groups and its merge/split history."""
-    if not _ready(db):
+    if not reads.has_stories():
         return None
-    found = _rows(db, "SELECT * FROM stories WHERE id = ?", [story_id])
-    if not found:
+    story = reads.story_row(story_id)
+    if story is None:
         return None
-    story = found[0]
-    members = _rows(
-        db,
-        """SELECT sa.article_id, a.url, sa.source_id, s.name AS source_name, sa.title,
-                  a.published, a.first_seen AS seen, sa.event_at, sa.joined, sa.score,
-                  sa.wire_group_id, sa.version_id, a.versions_count AS versions, d.credit
-           FROM story_articles sa
-           LEFT JOIN articles a ON a.id = sa.article_id
-           LEFT JOIN sources s ON s.id = sa.source_id
-           LEFT JOIN dedupe_docs d ON d.article_id = sa.article_id
-           WHERE sa.story_id = ? ORDER BY sa.event_at, sa.article_id""",
-        [story_id],
-    )
+    members = reads.member_rows(story_id)
     outlets: dict[str, dict[str, Any]] = {}
     for member in members:
         outlet = outlets.setdefault(
@@ -100,12 +64,7 @@ def story_detail(
         )
         outlet["articles"] += 1
     since = _active_since(window, now)
-    history = _rows(
-        db,
-        """SELECT at, kind, story_id, other_story_id, article_id, score, detail
-           FROM story_events WHERE story_id = ? OR other_story_id = ? ORDER BY id""",
-        [story_id, story_id],
-    )
+    history = reads.history_rows(story_id)
     for event in history:
         event["detail"] = json.loads(event["detail"]) if event["detail"] else None
     versions = sum(int(m["versions"] or 1) for m in members)
@@ -126,27 +85,19 @@ def story_detail(
             "wire_copies": sum(1 for m in members if m["joined"] == "wire_copy"),
         },
         "members": members,
-        "wire_groups": _wire_groups(db, members),
+        "wire_groups": _wire_groups(reads, members),
         "history": history,
     }
 
 
-def _wire_groups(db: sqlite_utils.Database, members: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _wire_groups(reads: StoryReads, members: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ids = sorted({int(m["wire_group_id"]) for m in members if m["wire_group_id"] is not None})
     groups = []
     for group_id in ids:
-        rows = _rows(db, "SELECT * FROM wire_groups WHERE id = ?", [group_id])
-        if not rows:
+        group = reads.wire_group_row(group_id)
+        if group is None:
             continue
-        group = rows[0]
-        copies = _rows(
-            db,
-            """SELECT d.article_id, a.url, d.source_id, d.credit, d.match_kind, d.containment,
-                      d.event_at
-               FROM dedupe_docs d LEFT JOIN articles a ON a.id = d.article_id
-               WHERE d.wire_group_id = ? ORDER BY d.event_at, d.article_id""",
-            [group_id],
-        )
+        copies = reads.wire_copy_rows(group_id)
         canonical = next(
             (c for c in copies if c["article_id"] == group["canonical_article_id"]), None
         )
@@ -168,8 +119,7 @@ def _wire_groups(db: sqlite_utils.Database, members: list[dict[str, Any]]) -> li
 
 
 def _when(text: str | None) -> str:
-    moment = parse_iso(text)
-    return moment.strftime("%Y-%m-%d %H:%M") if moment else "—"
+    return datetime.fromisoformat(text).strftime("%Y-%m-%d %H:%M") if text else "—"
 
 
 def _clip(text: object, width: int) -> str:
