@@ -18,13 +18,10 @@ from types import FrameType
 
 import httpx
 
+from newsmon.core.errors import ServeError
 from newsmon.core.settings import Settings, parse_duration
 
 HEALTH_TIMEOUT_S = 90.0
-
-
-class ServeError(RuntimeError):
-    pass
 
 
 def prefect_env(settings: Settings) -> dict[str, str]:

@@ -9,10 +9,48 @@ talks to them, with the original kept as ``__cause__``::
     │   └── BlockedError     the destination or scheme is refused before connecting
     ├── ParseError           a feed, sitemap or page could not be parsed
     ├── ExtractError         the cleaner failed or timed out on a page
-    └── StoreError           the database refused an operation
+    ├── StoreError           the database refused an operation
+    └── ServeError           `newsmon serve` could not start or keep its Prefect server
+
+`Reason` names why one item (URL, feed, page, input line) failed; the fetch log, the
+sources table and run counts store its value.
 """
 
 from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Reason(StrEnum):
+    """Why one URL, feed, page or input line failed (stored and counted as its value)."""
+
+    # fetching
+    BLOCKED = "blocked"  # the destination or scheme is refused before connecting
+    ROBOTS = "robots"  # robots.txt disallows the URL
+    ROBOTS_UNREACHABLE = "robots_unreachable"  # robots.txt could not be read: retried later
+    TIMEOUT = "timeout"
+    CONNECT = "connect"
+    TLS = "tls"
+    TOO_LARGE = "too_large"
+    HTTP_STATUS = "http_status"
+    NOT_HTML = "not_html"
+    REDIRECTS = "redirects"
+    DECODE = "decode"
+    PROTOCOL = "protocol"
+    # parsing feeds and sitemaps
+    NOT_A_FEED = "not_a_feed"
+    NOT_A_SITEMAP = "not_a_sitemap"
+    MALFORMED = "malformed"
+    BAD_GZIP = "bad_gzip"
+    UNSAFE_XML = "unsafe_xml"
+    BAD_URL = "bad_url"
+    # cleaning
+    EXTRACT_FAILED = "extract_failed"
+    # input files (JSON lines, --source)
+    BAD_JSON = "bad_json"
+    BAD_RECORD = "bad_record"
+    MISSING_FIELD = "missing_field"
+    UNKNOWN_SOURCE = "unknown_source"
 
 
 class NewsmonError(Exception):
@@ -33,11 +71,8 @@ class ConfigError(NewsmonError):
 class FetchError(NewsmonError):
     """Fetching one URL failed; ``reason`` is a stable code stored in the fetch log.
 
-    Reason codes: blocked, robots, robots_unreachable, timeout, connect, tls, too_large,
-    http_status, not_html, redirects, decode, protocol.
+    ``reason`` is one of the fetching members of `Reason`.
     """
-
-    retryable_reasons = frozenset({"timeout", "connect", "http_status", "protocol"})
 
     def __init__(self, url: str, reason: str, detail: str = "", status: int | None = None) -> None:
         self.url = url
@@ -81,3 +116,7 @@ class ExtractError(NewsmonError):
 
 class StoreError(NewsmonError):
     """The store refused an operation (schema too new, locked beyond the timeout...)."""
+
+
+class ServeError(NewsmonError):
+    """`newsmon serve` could not start, or lost, its local Prefect server."""

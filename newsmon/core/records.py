@@ -8,6 +8,47 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    """What one fetch led to when it did not fail (a failure's outcome is its `Reason`)."""
+
+    OK = "ok"  # fetched (and, for a page, cleaned into an article)
+    NOT_MODIFIED = "not_modified"  # a conditional GET answered 304
+    PARTIAL = "partial"  # a feed or sitemap read up to damage
+    FETCHED = "fetched"  # a page body in hand, not yet cleaned
+    NOT_ARTICLE = "not_article"  # cleaned, but no article text
+
+
+# Feed polls that count as the source answering; page outcomes that count as the page working.
+GOOD_POLLS = frozenset({Outcome.OK, Outcome.NOT_MODIFIED, Outcome.PARTIAL})
+GOOD_PAGES = frozenset({Outcome.OK, Outcome.NOT_MODIFIED, Outcome.NOT_ARTICLE})
+
+
+class StoreResult(StrEnum):
+    """What storing one page outcome did to its article (counted per batch)."""
+
+    NEW_VERSION = "new_version"
+    UNCHANGED = "unchanged"
+    NOT_MODIFIED = "not_modified"
+    NOT_ARTICLE = "not_article"
+    GONE = "gone"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+
+
+class ArticleStatus(StrEnum):
+    """Where an article stands (the ``articles.status`` column)."""
+
+    NEW = "new"  # discovered, never fetched
+    ACTIVE = "active"  # has versions, rechecked on schedule
+    GONE = "gone"  # answered 404/410
+    FAILING = "failing"  # failed lately, retried with backoff
+    FAILED = "failed"  # failed too often, given up
+    BLOCKED = "blocked"  # refused by policy or robots.txt
+    NOT_ARTICLE = "not_article"  # fetched, but no article in it
+    IMPORTED = "imported"  # came from a backfill file, never rechecked
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,17 @@ import sqlite_utils
 
 from newsmon import facts, store
 from newsmon.core.clock import iso, parse_iso
+from newsmon.core.errors import Reason
 from newsmon.core.languages import primary_language
-from newsmon.core.records import Article, NewVersion, PageOutcome
+from newsmon.core.records import (
+    GOOD_PAGES,
+    Article,
+    ArticleStatus,
+    NewVersion,
+    Outcome,
+    PageOutcome,
+    StoreResult,
+)
 from newsmon.core.settings import Settings
 from newsmon.core.story_records import ArticleInput
 from newsmon.ingest.schedule import next_recheck, retry_after_failure
@@ -30,6 +39,8 @@ from newsmon.versions.fingerprint import fingerprint
 
 MAX_FETCH_FAILURES = 5
 GONE_RECHECK = timedelta(days=1)
+# An import settles these; an article failing or gone keeps its state.
+_IMPORTABLE = frozenset({ArticleStatus.NEW, ArticleStatus.ACTIVE, ArticleStatus.NOT_ARTICLE})
 
 
 def store_outcome(
@@ -44,7 +55,7 @@ def store_outcome(
 
     ``imported``: the outcome comes from a backfill file, so the article becomes "imported"
     (never rechecked) in the same transaction: a concurrent tick never sees it due.
-    Returns new_version | unchanged | not_modified | not_article | gone | failed | blocked.
+    Returns what happened to the article.
     """
     target = outcome.target
     now = outcome.fetched_at
@@ -55,47 +66,52 @@ def store_outcome(
         schedule = next_recheck(anchor, now, settings.recheck_tiers)
         updates: dict[str, Any] = {"last_fetched_at": iso(now)}
         page_hash = None
-        result: str
-        if outcome.outcome in ("ok", "not_modified", "not_article"):
+        result: StoreResult
+        if outcome.outcome in GOOD_PAGES:
             updates.update(failures=0, last_error=None, next_check_at=iso(schedule))
             if outcome.etag or outcome.last_modified:
                 updates.update(etag=outcome.etag, last_modified=outcome.last_modified)
             if outcome.final_url:
                 updates["final_url"] = outcome.final_url
-            if outcome.outcome == "ok" and outcome.article is not None:
+            has_versions = bool(article["versions_count"])
+            if outcome.outcome == Outcome.OK and outcome.article is not None:
                 result, page_hash = save_version(db, settings, article, outcome, updates)
-                updates["status"] = "active"
-            elif outcome.outcome == "not_modified":
-                result = "not_modified"
-                updates["status"] = "active" if article["versions_count"] else article["status"]
+                updates["status"] = ArticleStatus.ACTIVE
+            elif outcome.outcome == Outcome.NOT_MODIFIED:
+                result = StoreResult.NOT_MODIFIED
+                updates["status"] = ArticleStatus.ACTIVE if has_versions else article["status"]
             else:
-                result = "not_article"
-                updates["status"] = "active" if article["versions_count"] else "not_article"
-        elif outcome.outcome in ("blocked", "robots"):
-            result = "blocked"
-            updates.update(status="blocked", next_check_at=None, last_error=_error(outcome))
+                result = StoreResult.NOT_ARTICLE
+                updates["status"] = (
+                    ArticleStatus.ACTIVE if has_versions else ArticleStatus.NOT_ARTICLE
+                )
+        elif outcome.outcome in (Reason.BLOCKED, Reason.ROBOTS):
+            result = StoreResult.BLOCKED
+            updates.update(
+                status=ArticleStatus.BLOCKED, next_check_at=None, last_error=_error(outcome)
+            )
         else:
             failures = int(article["failures"] or 0) + 1
             updates.update(failures=failures, last_error=_error(outcome))
-            if outcome.outcome == "http_status" and outcome.status in (404, 410):
-                result = "gone"
+            if outcome.outcome == Reason.HTTP_STATUS and outcome.status in (404, 410):
+                result = StoreResult.GONE
                 keep_checking = failures < settings.ingest.gone_after_failures
                 # Removed pages rarely return: look again a day later, a few times.
                 recheck = iso(now + GONE_RECHECK) if keep_checking else None
-                updates.update(status="gone", next_check_at=recheck)
-            elif outcome.outcome == "not_html":
-                result = "failed"
-                updates.update(status="not_article", next_check_at=None)
+                updates.update(status=ArticleStatus.GONE, next_check_at=recheck)
+            elif outcome.outcome == Reason.NOT_HTML:
+                result = StoreResult.FAILED
+                updates.update(status=ArticleStatus.NOT_ARTICLE, next_check_at=None)
             else:
-                result = "failed"
+                result = StoreResult.FAILED
                 give_up = failures >= MAX_FETCH_FAILURES
                 updates.update(
-                    status="failed" if give_up else "failing",
+                    status=ArticleStatus.FAILED if give_up else ArticleStatus.FAILING,
                     next_check_at=None if give_up else iso(retry_after_failure(now, failures)),
                 )
         if imported:
-            if updates.get("status", article["status"]) in ("new", "active", "not_article"):
-                updates.update(status="imported", next_check_at=None)
+            if updates.get("status", article["status"]) in _IMPORTABLE:
+                updates.update(status=ArticleStatus.IMPORTED, next_check_at=None)
             if not article["published"] and target.published_hint:
                 updates.setdefault("published", iso(target.published_hint))
         store.articles.update_article(db, article["id"], updates)
@@ -114,7 +130,7 @@ def save_version(
     article: dict[str, Any],
     outcome: PageOutcome,
     updates: dict[str, Any],
-) -> tuple[str, str | None]:
+) -> tuple[StoreResult, str | None]:
     """Insert a version when the normalised title+text changed; return (result, page hash).
 
     Runs inside the caller's transaction; adds the article's new columns to ``updates``.
@@ -125,7 +141,7 @@ def save_version(
     print_ = fingerprint(cleaned.title, cleaned.text)
     latest = store.articles.latest_version(db, article["id"])
     if latest is not None and latest["fingerprint"] == print_:
-        return "unchanged", None
+        return StoreResult.UNCHANGED, None
     page_hash = (
         store.articles.save_page(db, outcome.content, outcome.content_type, now)
         if outcome.content is not None
@@ -174,7 +190,7 @@ def save_version(
     )
     if not article["published"] and cleaned.published:
         updates["published"] = _published_iso(cleaned.published)
-    return "new_version", page_hash
+    return StoreResult.NEW_VERSION, page_hash
 
 
 def derive(

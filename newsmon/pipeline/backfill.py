@@ -14,7 +14,7 @@ import sqlite_utils
 from newsmon import store
 from newsmon.core.clock import Clock
 from newsmon.core.errors import ExtractError, NewsmonError, ParseError
-from newsmon.core.records import Article, PageOutcome, Target
+from newsmon.core.records import Article, Outcome, PageOutcome, Target
 from newsmon.core.settings import Settings, url_problem
 from newsmon.core.urls import canonical_url
 from newsmon.ingest.clean import extract_article
@@ -181,7 +181,7 @@ def _outcome_from_record(
         article = extract_article(body, url)
     except ExtractError:
         article = None
-    outcome = "ok" if article else "not_article"
+    outcome = Outcome.OK if article else Outcome.NOT_ARTICLE
     return PageOutcome(
         target,
         when,
@@ -221,7 +221,7 @@ def _outcome_from_line(line: str, default_source: str | None, now: datetime) -> 
         lang=record.get("lang"),
         sitename=source,
     )
-    return PageOutcome(target, published or now, "ok", article=article)
+    return PageOutcome(target, published or now, Outcome.OK, article=article)
 
 
 def _when(value: Any) -> datetime | None:

@@ -18,12 +18,16 @@ import sqlite_utils
 
 from newsmon import store
 from newsmon.core.clock import Clock, parse_iso
-from newsmon.core.errors import FetchError, ParseError
+from newsmon.core.errors import FetchError, ParseError, Reason
 from newsmon.core.records import (
+    GOOD_PAGES,
+    GOOD_POLLS,
     DiscoveredItem,
     Discovery,
     FeedPoll,
+    Outcome,
     PageOutcome,
+    StoreResult,
     Target,
     TickReport,
 )
@@ -149,7 +153,7 @@ async def discover_source(
                     max_bytes=settings.discover.max_feed_bytes,
                 )
                 poll.items = len(parsed.items)
-                poll.outcome = "partial" if parsed.status == "partial" else "ok"
+                poll.outcome = Outcome.PARTIAL if parsed.status == "partial" else Outcome.OK
                 poll.detail = parsed.detail
                 keep(parsed.items)
             except ParseError as exc:
@@ -168,7 +172,7 @@ async def discover_source(
             try:
                 parsed_map = parse_sitemap(content, url, source.id, max_items=max_items)
                 poll.items = len(parsed_map.items)
-                poll.outcome = "partial" if parsed_map.status == "partial" else "ok"
+                poll.outcome = Outcome.PARTIAL if parsed_map.status == "partial" else Outcome.OK
                 poll.detail = parsed_map.detail or ""
                 keep(parsed_map.items)
                 if depth < settings.discover.max_sitemap_depth:
@@ -178,7 +182,7 @@ async def discover_source(
                     poll.detail = (poll.detail + " sitemap depth cap reached").strip()
             except ParseError as exc:
                 poll.outcome, poll.detail = exc.reason, exc.detail
-        elif poll.outcome == "not_modified" and depth < settings.discover.max_sitemap_depth:
+        elif poll.outcome == Outcome.NOT_MODIFIED and depth < settings.discover.max_sitemap_depth:
             queue.extend((child, depth + 1) for child in known_sitemaps if child not in seen)
         result.polls.append(poll)
     ranked = sorted(
@@ -211,7 +215,7 @@ async def _poll(
     poll = FeedPoll(
         url,
         kind,
-        "not_modified" if response.not_modified else "ok",
+        Outcome.NOT_MODIFIED if response.not_modified else Outcome.OK,
         status=response.status,
         etag=response.etag,
         last_modified=response.last_modified,
@@ -229,7 +233,7 @@ def record_discovery(
     db = open_store(settings, db_path)
     try:
         row = store.sources.source_rows(db).get(source.id) or {}
-        ok = any(p.outcome in ("ok", "not_modified", "partial") for p in discovery.polls)
+        ok = any(p.outcome in GOOD_POLLS for p in discovery.polls)
         failures = 0 if ok else int(row.get("consecutive_failures") or 0) + 1
         known = store.sources.known_urls(db, source.id)
         fresh = [i for i in discovery.items if i.url not in known]
@@ -287,7 +291,7 @@ async def fetch_and_clean(
     Each fetch is stamped with ``clock`` when it starts.
     """
     outcomes = list(await asyncio.gather(*(fetch_target(fetcher, t, clock=clock) for t in targets)))
-    fetched = [o for o in outcomes if o.outcome == "fetched"]
+    fetched = [o for o in outcomes if o.outcome == Outcome.FETCHED]
     cleaned = await pool.clean_many(
         [(o.content or b"", o.final_url or o.target.url) for o in fetched]
     )
@@ -308,7 +312,7 @@ async def fetch_target(fetcher: Fetcher, target: Target, *, clock: Clock) -> Pag
     outcome = PageOutcome(
         target,
         started,
-        "not_modified" if response.not_modified else "fetched",
+        Outcome.NOT_MODIFIED if response.not_modified else Outcome.FETCHED,
         status=response.status,
         elapsed_ms=response.elapsed_ms,
         final_url=response.final_url,
@@ -319,7 +323,7 @@ async def fetch_target(fetcher: Fetcher, target: Target, *, clock: Clock) -> Pag
     )
     media_type = response.content_type.split(";")[0].strip().lower()
     if not response.not_modified and media_type not in HTML_TYPES:
-        outcome.outcome = "not_html"
+        outcome.outcome = Reason.NOT_HTML
         outcome.detail = f"content type {media_type!r} is not HTML"
     return outcome
 
@@ -442,7 +446,7 @@ async def run_tick(
             for discovery in discoveries:
                 report.discovered += len(discovery.items)
                 for poll in discovery.polls:
-                    if poll.outcome in ("ok", "not_modified", "partial"):
+                    if poll.outcome in GOOD_POLLS:
                         report.feeds_ok += 1
                     else:
                         report.feeds_failed += 1
@@ -488,11 +492,11 @@ async def run_tick(
 
 def _tally(report: TickReport, outcomes: Sequence[PageOutcome], counts: dict[str, int]) -> None:
     report.fetched += sum(1 for o in outcomes if o.content is not None)
-    report.not_modified += counts.get("not_modified", 0)
-    report.new_versions += counts.get("new_version", 0)
-    report.unchanged += counts.get("unchanged", 0)
-    report.gone += counts.get("gone", 0)
-    report.failed += counts.get("failed", 0) + counts.get("blocked", 0)
+    report.not_modified += counts.get(StoreResult.NOT_MODIFIED, 0)
+    report.new_versions += counts.get(StoreResult.NEW_VERSION, 0)
+    report.unchanged += counts.get(StoreResult.UNCHANGED, 0)
+    report.gone += counts.get(StoreResult.GONE, 0)
+    report.failed += counts.get(StoreResult.FAILED, 0) + counts.get(StoreResult.BLOCKED, 0)
     for outcome in outcomes:
-        if outcome.outcome not in ("ok", "not_modified", "not_article"):
+        if outcome.outcome not in GOOD_PAGES:
             report.count_error(outcome.outcome)

@@ -10,7 +10,7 @@ from typing import Any
 import sqlite_utils
 
 from newsmon.core.clock import iso
-from newsmon.core.records import DiscoveredItem, FeedPoll
+from newsmon.core.records import GOOD_POLLS, DiscoveredItem, FeedPoll
 from newsmon.store.transactions import write_transaction
 
 
@@ -73,15 +73,15 @@ def record_discovery(
 ) -> int:
     """Store one source's poll results and its new article URLs; return how many were new."""
     now_s = iso(now)
-    ok = any(p.outcome in ("ok", "not_modified", "partial") for p in polls)
+    ok = any(p.outcome in GOOD_POLLS for p in polls)
     errors = [
         f"{p.url}: {p.outcome}" + (f" ({p.detail})" if p.detail else "")
         for p in polls
-        if p.outcome not in ("ok", "not_modified", "partial")
+        if p.outcome not in GOOD_POLLS
     ]
     with write_transaction(db):
         for poll in polls:
-            good = poll.outcome in ("ok", "not_modified", "partial")
+            good = poll.outcome in GOOD_POLLS
             db.execute(
                 """INSERT INTO feeds (url, source_id, kind, etag, last_modified, last_status,
                        last_outcome, last_detail, last_fetched_at, last_ok_at, items)
