@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo run serve test lint bench clean
+.PHONY: install demo run serve test lint docs bench clean
 
 install: $(STAMP)
 
@@ -31,6 +31,10 @@ lint: install
 	$(BIN)/ruff check newsmon flows tests bench
 	$(BIN)/ruff format --check newsmon flows tests bench
 	$(BIN)/mypy
+
+# Regenerate the reference tables in README.md and docs/cli.md from the code.
+docs: install
+	$(BIN)/cog -r README.md docs/cli.md
 
 # Benchmarks and evaluations (several minutes; the corpus ones need ../shared/corpora).
 bench: install

@@ -37,7 +37,7 @@ if str(ROOT) not in sys.path:
 
 from newsmon.core.errors import FetchError  # noqa: E402
 from newsmon.core.settings import FetchSettings  # noqa: E402
-from newsmon.ingest.clean import CleanPool, _extract_in_worker  # noqa: E402 - after sys.path setup
+from newsmon.ingest.clean import CleanPool, extract_in_worker  # noqa: E402 - after sys.path setup
 from newsmon.ingest.fetcher import Fetcher  # noqa: E402
 from tests.fakesite import FakeSite  # noqa: E402
 
@@ -133,9 +133,9 @@ async def bombs(base: str, timeout: float) -> dict[str, Any]:
 def measured_worker(
     html: bytes, url: str, min_chars: int, timeout_s: float
 ) -> tuple[str, dict | None, str]:
-    """_extract_in_worker, reporting elapsed time and the worker's peak RSS in the detail."""
+    """extract_in_worker, reporting elapsed time and the worker's peak RSS in the detail."""
     started = time.monotonic()
-    outcome, data, detail = _extract_in_worker(html, url, min_chars, timeout_s)
+    outcome, data, detail = extract_in_worker(html, url, min_chars, timeout_s)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     info = {"elapsed_s": round(time.monotonic() - started, 3), "worker_peak_rss_mb": peak}
     return outcome, data, json.dumps({"detail": detail, **info})

@@ -28,6 +28,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        if args.config is None:
+            args.config = "config"  # the default may be missing: defaults and no sources
+        elif not Path(args.config).is_dir():
+            raise NewsmonError(f"{args.config}: no such config directory (--config)")
         settings = load_settings(args.config)
         when = _parse_when(getattr(args, "now", None), "--now")
         clock: Clock = ReplayClock(when) if when else SystemClock()
@@ -166,11 +170,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def reference() -> str:
+    """Return the command-line reference (docs/cli.md) generated from the parser."""
+    parser = build_parser()
+    parser.formatter_class = _ReferenceFormatter
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    parts = ["## newsmon\n", "```text", parser.format_help().rstrip(), "```\n"]
+    for name, command in sub.choices.items():
+        command.formatter_class = _ReferenceFormatter
+        parts += [f"## newsmon {name}\n", "```text", command.format_help().rstrip(), "```\n"]
+    return "\n".join(parts)
+
+
+class _ReferenceFormatter(argparse.HelpFormatter):
+    """A fixed width, so the generated reference does not depend on the terminal."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=100)
+
+
 def _add_global_options(parser: argparse.ArgumentParser, default: Any) -> None:
     parser.add_argument(
         "--config",
         metavar="DIR",
-        default=default if default is not None else "config",
+        default=default,
         help="directory holding settings.toml and sources.toml (default: ./config)",
     )
     parser.add_argument(

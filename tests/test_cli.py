@@ -1,6 +1,7 @@
 """The CLI in-process (fast); the subprocess path is covered by tests/test_e2e.py."""
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ import pytest
 from newsmon.cli import main
 from newsmon.core.settings import Settings
 from newsmon.pipeline.article import store_outcome
+from tests.conftest import run_cli
 from tests.test_store import BODY_240, BODY_255, T0, URL, discover, outcome
 
 PAGE = Path(__file__).parent / "pages" / "karsa_meridian.html"
@@ -141,3 +143,58 @@ def test_facts_reads_jsonl_and_writes_the_contract(tmp_path, capsys):
     assert all(
         {"kind", "value", "qualifier", "sentence", "span"} <= set(c) for c in first["claims"]
     )
+
+
+def test_a_missing_config_directory_is_named(tmp_path):
+    result = run_cli("--config", str(tmp_path / "nowhere"), "run", check=False)
+    assert result.returncode == 1
+    assert f"{tmp_path / 'nowhere'}: no such config directory" in result.stderr
+    assert "no sources configured" not in result.stderr
+
+
+def test_every_config_problem_is_reported_at_once(tmp_path):
+    (tmp_path / "settings.toml").write_text("[fetch]\ntimeout_s = -1\nretries = 99\n")
+    result = run_cli("--config", str(tmp_path), "status", check=False)
+    assert result.returncode == 1
+    assert "2 problems" in result.stderr
+    assert "fetch.timeout_s" in result.stderr and "fetch.retries" in result.stderr
+
+
+def test_a_foreign_sqlite_file_is_refused_untouched(tmp_path):
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    conn.commit()
+    conn.close()
+    result = run_cli("--config", str(tmp_path), "--db", str(other), "status", check=False)
+    assert result.returncode == 1
+    assert "not a newsmon database (it holds invoices)" in result.stderr
+    conn = sqlite3.connect(other)
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
+    conn.close()
+    assert tables == ["invoices"] and journal == "delete"  # no tables added, not switched to WAL
+
+
+def test_an_empty_file_becomes_a_store(tmp_path):
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    result = run_cli(
+        "--config",
+        str(tmp_path),
+        "--db",
+        str(empty),
+        "backfill",
+        "--jsonl",
+        str(_one_line(tmp_path)),
+        "--format",
+        "json",
+    )
+    assert json.loads(result.stdout)["new_version"] == 1
+
+
+def _one_line(tmp_path: Path) -> Path:
+    path = tmp_path / "one.jsonl"
+    line = {"url": "https://example.org/a", "title": "A", "text": "Word. " * 60}
+    path.write_text(json.dumps(line) + "\n")
+    return path

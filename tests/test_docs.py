@@ -2,14 +2,18 @@
 
 import argparse
 import dataclasses
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from newsmon.cli import build_parser
-from newsmon.core.settings import SECTIONS, Source
+from newsmon.core.settings import SECTIONS, FetchSettings, Source
+from newsmon.present.docs import settings_table
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text()
 
 
 def commands() -> list[str]:
@@ -43,3 +47,28 @@ def test_quick_start_is_two_commands():
         "make demo",
         "make test",
     ]
+
+
+GENERATED = ["README.md", "docs/cli.md"]
+
+
+@pytest.mark.parametrize("name", GENERATED)
+def test_generated_reference_is_current(name):
+    """README tables and the CLI reference match the code (regenerate: `make docs`)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "cogapp", "--check", name],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_changed_default_is_caught(monkeypatch):
+    """The generated table follows the declaration, so the check above sees any change."""
+    before = settings_table()
+    assert before in README
+    field = next(f for f in dataclasses.fields(FetchSettings) if f.name == "timeout_s")
+    monkeypatch.setattr(field, "default", 45.0)
+    after = settings_table()
+    assert "| `fetch.timeout_s` | `45.0` |" in after and after not in README

@@ -391,7 +391,7 @@ def test_the_cleaning_timer_cannot_be_swallowed_by_the_extractor(
     monkeypatch.setattr(clean.trafilatura, "bare_extraction", swallowing_extractor)
     previous = signal.signal(signal.SIGALRM, clean._on_alarm)  # as in a pool worker
     try:
-        outcome, article, detail = clean._extract_in_worker(
+        outcome, article, detail = clean.extract_in_worker(
             b"<p>x</p>", "http://x.example/", 0, 0.05
         )
     finally:

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from newsmon.core.errors import ConfigError
+from newsmon.core.errors import ConfigError, ConfigErrors
 from newsmon.core.settings import load_settings, parse_duration
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,6 +109,24 @@ def test_overrides_are_typed(tmp_path):
         ),
         ("", "[[source]]\nname = 'x'\n", "sources.toml", "source[0].id"),
         ("[fetch\n", "", "settings.toml", None),
+        # Values that used to pass validation and then broke every tick.
+        ("[fetch]\ntimeout_s = nan\n", "", "settings.toml", "fetch.timeout_s"),
+        ("[clean]\ntimeout_s = inf\n", "", "settings.toml", "clean.timeout_s"),
+        (
+            "[discover]\nmax_items_per_feed = 0\n",
+            "",
+            "settings.toml",
+            "discover.max_items_per_feed",
+        ),
+        ("[fetch]\nmax_redirects = -1\n", "", "settings.toml", "fetch.max_redirects"),
+        ('[fetch]\nuser_agent = "bot\\r\\nX-Evil: 1"\n', "", "settings.toml", "fetch.user_agent"),
+        (
+            "",
+            GOOD_SOURCE.replace('lang = "en"', 'lang = "english"'),
+            "sources.toml",
+            "source[0] (id='meridian').lang",
+        ),
+        ("[alerts]\nkinds = ['killed', 'hurt']\n", "", "settings.toml", "alerts.kinds[1]"),
     ],
 )
 def test_bad_config_names_file_and_key(tmp_path, settings_text, sources_text, file, key):
@@ -130,3 +148,21 @@ def test_parse_duration(text, seconds):
 def test_parse_duration_rejects_nonsense():
     with pytest.raises(ValueError, match="not a duration"):
         parse_duration("soon")
+
+
+def test_every_problem_is_listed_at_once(tmp_path):
+    settings_text = "[fetch]\ntimeout_s = -1\nretries = 99\n[fetchh]\n"
+    sources_text = GOOD_SOURCE.replace('lang = "en"', 'lang = "english"') + (
+        '\n[[source]]\nid = "second"\nname = "Second"\nfeeds = ["ftp://x"]\n'
+    )
+    with pytest.raises(ConfigErrors) as caught:
+        load_settings(write(tmp_path, settings_text, sources_text))
+    found = {(Path(e.path).name, e.key) for e in caught.value.errors}
+    assert found == {
+        ("settings.toml", "fetch.timeout_s"),
+        ("settings.toml", "fetch.retries"),
+        ("settings.toml", "fetchh"),
+        ("sources.toml", "source[0] (id='meridian').lang"),
+        ("sources.toml", "source[1] (id='second').feeds[0]"),
+    }
+    assert str(caught.value).startswith("5 problems:")

@@ -5,6 +5,7 @@ talks to them, with the original kept as ``__cause__``::
 
     NewsmonError
     ├── ConfigError          a settings/sources file is wrong (names file and key)
+    │   └── ConfigErrors     several of them, reported at once
     ├── FetchError           one URL could not be fetched (carries a reason code)
     │   └── BlockedError     the destination or scheme is refused before connecting
     ├── ParseError           a feed, sitemap or page could not be parsed
@@ -66,6 +67,19 @@ class ConfigError(NewsmonError):
         self.message = message
         where = f"{self.path}: {key}" if key else self.path
         super().__init__(f"{where}: {message}")
+
+
+class ConfigErrors(ConfigError):
+    """Several configuration problems, reported together (each names its file and key)."""
+
+    def __init__(self, errors: list[ConfigError]) -> None:
+        self.errors = errors
+        first = errors[0]
+        super().__init__(first.path, first.key, first.message)
+        self.args = (f"{len(errors)} problems:\n" + "\n".join(f"  {e}" for e in errors),)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 class FetchError(NewsmonError):

@@ -21,6 +21,18 @@ class Outcome(StrEnum):
     NOT_ARTICLE = "not_article"  # cleaned, but no article text
 
 
+# The kinds of casualty claims, in the order figures are shown.
+CLAIM_KINDS = (
+    "killed",
+    "injured",
+    "missing",
+    "displaced",
+    "evacuated",
+    "arrested",
+    "kidnapped",
+    "affected",
+)
+
 # Feed polls that count as the source answering; page outcomes that count as the page working.
 GOOD_POLLS = frozenset({Outcome.OK, Outcome.NOT_MODIFIED, Outcome.PARTIAL})
 GOOD_PAGES = frozenset({Outcome.OK, Outcome.NOT_MODIFIED, Outcome.NOT_ARTICLE})

@@ -1,25 +1,34 @@
-"""Load and validate config/settings.toml and config/sources.toml into typed settings.
+"""Settings, declared once: each key's default, type, help text and what makes a value valid.
 
-Defaults live in the dataclasses below; the TOML files override them. An unknown key, a
-wrong type or a bad value is a ConfigError naming the file and the dotted key.
+config/settings.toml and config/sources.toml override the defaults. Every problem in them
+(an unknown key, a wrong type, a value out of range) is reported at once, each naming the
+file and the dotted key. The README settings table is generated from these declarations
+(`newsmon.present.docs`), and a test fails when the two drift apart.
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import ipaddress
+import math
 import re
 import tomllib
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from newsmon.core.errors import ConfigError
+from newsmon.core.errors import ConfigError, ConfigErrors
+from newsmon.core.languages import language_tag
+from newsmon.core.records import CLAIM_KINDS
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def parse_duration(value: str | int | float) -> float:
@@ -27,8 +36,8 @@ def parse_duration(value: str | int | float) -> float:
     if isinstance(value, bool):
         raise ValueError(f"not a duration: {value!r}")
     if isinstance(value, int | float):
-        if value < 0:
-            raise ValueError(f"negative duration: {value!r}")
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"not a duration >= 0: {value!r}")
         return float(value)
     match = _DURATION.match(str(value))
     if not match:
@@ -36,97 +45,319 @@ def parse_duration(value: str | int | float) -> float:
     return float(match.group(1)) * _UNITS[match.group(2)]
 
 
+# --- declaring a setting -------------------------------------------------------------------
+
+# A check returns what is wrong with a value, or None when it is fine.
+Check = Callable[[Any], str | None]
+
+
+def setting(default: Any, help: str, *, check: Check | None = None) -> Any:
+    """Declare a setting with its default, its help text and what makes a value valid."""
+    metadata = {"help": help, "check": check}
+    if isinstance(default, list | dict):
+        return field(default_factory=lambda: copy.deepcopy(default), metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+def positive(value: float) -> str | None:
+    return None if value > 0 else "must be > 0"
+
+
+def non_negative(value: float) -> str | None:
+    return None if value >= 0 else "must be >= 0"
+
+
+def fraction(value: float) -> str | None:
+    return None if 0 < value <= 1 else "must be in (0, 1]"
+
+
+def non_empty(value: str) -> str | None:
+    return None if value.strip() else "must not be empty"
+
+
+def at_least(low: int) -> Check:
+    return lambda value: None if value >= low else f"must be >= {low}"
+
+
+def between(low: float, high: float) -> Check:
+    return lambda value: None if low <= value <= high else f"must be in {low}..{high}"
+
+
+def duration(*, allow_zero: bool = False) -> Check:
+    def check(value: str) -> str | None:
+        try:
+            seconds = parse_duration(value)
+        except ValueError as exc:
+            return str(exc)
+        if seconds > 0 or (allow_zero and seconds == 0):
+            return None
+        return "must be a duration >= 0" if allow_zero else "must be a duration > 0"
+
+    return check
+
+
+def http_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    problem = url_problem(value)
+    return f"{problem}: {value!r}" if problem else None
+
+
+@dataclass(frozen=True)
+class Each:
+    """A check applied to every item of a list setting (problems name the item's index)."""
+
+    item: Check
+
+    def __call__(self, value: Any) -> str | None:
+        return None  # items are checked one by one, see _build
+
+
+def network(value: str) -> str | None:
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        return f"not an address or CIDR range: {value!r}"
+    return None
+
+
+def claim_kind(kind: str) -> str | None:
+    if kind in CLAIM_KINDS:
+        return None
+    return f"unknown kind {kind!r} (one of {', '.join(CLAIM_KINDS)})"
+
+
+def recheck_tiers(tiers: list[list[str]]) -> str | None:
+    last = 0.0
+    for pair in tiers:
+        if len(pair) != 2:
+            return 'each entry is [max_age, every], e.g. ["3h", "15m"]'
+        try:
+            age, every = parse_duration(pair[0]), parse_duration(pair[1])
+        except ValueError as exc:
+            return str(exc)
+        if age <= last or every <= 0:
+            return "ages must ascend and intervals be > 0"
+        last = age
+    return None
+
+
+# --- the settings ---------------------------------------------------------------------------
+
+
 @dataclass
 class StoreSettings:
-    path: str = "data/newsmon.db"
-    busy_timeout_s: float = 30.0
+    """The SQLite store ([store])."""
+
+    path: str = setting("data/newsmon.db", "the SQLite store (overridden by `--db`)")
+    busy_timeout_s: float = setting(30.0, "how long a writer waits for the lock", check=positive)
 
 
 @dataclass
 class FetchSettings:
-    user_agent: str = "newsmon/0.1 (news monitoring bot; operators: put a contact URL here)"
-    timeout_s: float = 30.0  # total deadline per fetch, connect to last byte
-    connect_timeout_s: float = 10.0
-    max_bytes: int = 10_000_000  # after decompression
-    per_host_delay_s: float = 1.0
-    per_host_concurrency: int = 1
-    max_concurrency: int = 16  # across all hosts
-    respect_robots: bool = True
-    robots_cache_s: float = 86_400.0  # RFC 9309: at most 24 h
-    max_crawl_delay_s: float = 30.0
-    retries: int = 2
-    backoff_s: float = 1.0
-    max_retry_after_s: float = 120.0
-    max_redirects: int = 5
-    # False, True, or a list of addresses / CIDR ranges that may be reached although private.
-    allow_private_networks: bool | list[str] = False
-    proxy: str | None = None  # environment proxies are ignored unless set here
+    """The polite, bounded, SSRF-safe fetcher ([fetch])."""
+
+    user_agent: str = setting(
+        "newsmon/0.1 (news monitoring bot; operators: put a contact URL here)",
+        "identifying User-Agent; put your contact URL in it",
+        check=non_empty,
+    )
+    timeout_s: float = setting(
+        30.0, "total deadline per fetch, connect to last byte, redirects included", check=positive
+    )
+    connect_timeout_s: float = setting(10.0, "TCP/TLS connect timeout", check=positive)
+    max_bytes: int = setting(10_000_000, "byte cap after decompression", check=positive)
+    per_host_delay_s: float = setting(
+        1.0, "minimum spacing between request starts to one host", check=non_negative
+    )
+    per_host_concurrency: int = setting(1, "requests in flight per host", check=at_least(1))
+    max_concurrency: int = setting(16, "requests in flight overall", check=at_least(1))
+    respect_robots: bool = setting(True, "honour robots.txt (RFC 9309)")
+    robots_cache_s: float = setting(
+        86_400.0, "robots.txt cache lifetime (at most 24 h)", check=between(0, 86_400)
+    )
+    max_crawl_delay_s: float = setting(30.0, "cap on a robots.txt Crawl-delay", check=non_negative)
+    retries: int = setting(
+        2, "retries on connect errors, timeouts, 429 and 5xx", check=between(0, 10)
+    )
+    backoff_s: float = setting(1.0, "first retry delay (doubles each retry)", check=non_negative)
+    max_retry_after_s: float = setting(
+        120.0, "longest Retry-After honoured; longer gives up", check=non_negative
+    )
+    max_redirects: int = setting(5, "redirect hops, each re-checked", check=between(0, 20))
+    allow_private_networks: bool | list[str] = setting(
+        False,
+        '`true`, or a list of addresses/CIDRs (e.g. `["127.0.0.2/32"]`) that may be reached '
+        "although not public; for tests and intranets",
+        check=Each(network),
+    )
+    proxy: str | None = setting(
+        None, "proxy URL; environment proxies are ignored unless this is set", check=http_url
+    )
 
 
 @dataclass
 class DiscoverSettings:
-    max_items_per_feed: int = 500
-    max_sitemap_depth: int = 2
-    max_sitemaps_per_source: int = 20
-    max_feed_bytes: int = 20_000_000
-    max_item_age: str = "7d"  # items older than this (by date in feed/sitemap) are skipped
+    """Reading feeds and sitemaps ([discover])."""
+
+    max_items_per_feed: int = setting(
+        500, "items taken from one feed or sitemap (newest first)", check=at_least(1)
+    )
+    max_sitemap_depth: int = setting(2, "sitemap index nesting followed", check=non_negative)
+    max_sitemaps_per_source: int = setting(
+        20, "sitemaps fetched per source and tick", check=at_least(1)
+    )
+    max_feed_bytes: int = setting(20_000_000, "byte cap for feeds and sitemaps", check=positive)
+    max_item_age: str = setting(
+        "7d",
+        "items dated older than this are skipped by ticks (not by backfills)",
+        check=duration(),
+    )
 
 
 @dataclass
 class CleanSettings:
-    workers: int = 2  # processes in the cleaning pool; 0 cleans in-process
-    timeout_s: float = 20.0  # per page
-    min_text_chars: int = 200  # shorter extractions are "not an article"
+    """The cleaning process pool ([clean])."""
+
+    workers: int = setting(2, "cleaning processes (0 cleans in-process)", check=between(0, 64))
+    timeout_s: float = setting(
+        20.0, "time per page in the cleaner; a stuck worker is killed", check=positive
+    )
+    min_text_chars: int = setting(
+        200, 'shorter extractions count as "not an article"', check=non_negative
+    )
 
 
 @dataclass
 class IngestSettings:
-    batch_size: int = 200  # URLs per fetch+clean task
-    max_new_per_source: int = 200  # new URLs fetched per source per tick
-    # Recheck schedule: [max_age, every] pairs, ascending; past the last age, never again.
-    recheck: list[list[str]] = field(
-        default_factory=lambda: [["3h", "15m"], ["24h", "1h"], ["7d", "4h"], ["30d", "24h"]]
+    """What one tick fetches and when articles are looked at again ([ingest])."""
+
+    batch_size: int = setting(200, "URLs per fetch+clean task", check=between(1, 5000))
+    max_new_per_source: int = setting(200, "new URLs taken per source per tick", check=at_least(1))
+    recheck: list[list[str]] = setting(
+        [["3h", "15m"], ["24h", "1h"], ["7d", "4h"], ["30d", "24h"]],
+        "`[max_age, every]` pairs: recheck every 15 min while under 3 h old, hourly under a day, "
+        "…, never after 30 days",
+        check=recheck_tiers,
     )
-    gone_after_failures: int = 3  # consecutive 404/410 before an article is marked gone
+    gone_after_failures: int = setting(
+        3,
+        "a page answering 404/410 is marked gone and looked at again a day later, until this many"
+        " consecutive answers say it is gone",
+        check=at_least(1),
+    )
 
 
 @dataclass
 class ServeSettings:
-    interval: str = "15m"  # tick interval; ignored when cron is set
-    cron: str | None = None
-    host: str = "127.0.0.1"
-    port: int = 4200
-    prefect_home: str = "data/prefect"  # Prefect's own database lives here, apart from ours
-    deployment_name: str = "newsmon-ingest"
+    """`newsmon serve`: the local Prefect server and the schedule ([serve])."""
+
+    interval: str = setting("15m", "tick interval for `newsmon serve`", check=duration())
+    cron: str | None = setting(None, "cron expression instead of the interval")
+    host: str = setting("127.0.0.1", "where the local Prefect server listens", check=non_empty)
+    port: int = setting(4200, "its port", check=between(1, 65_535))
+    prefect_home: str = setting(
+        "data/prefect", "Prefect's own home and database, apart from ours", check=non_empty
+    )
+    deployment_name: str = setting(
+        "newsmon-ingest", "name of the served deployment", check=non_empty
+    )
 
 
 @dataclass
 class StoriesSettings:
-    """Tunables of wire-copy detection and story clustering (section [stories])."""
+    """Wire-copy detection and story clustering ([stories])."""
 
-    active_window: str = "14d"  # a story takes new articles until this long after its last one
-    join_threshold: float = 1.0  # an article joins the best story scoring at least this
-    time_decay: float = 0.15  # ... plus this × ln(5 / (1 + days between it and the story))
-    merge_threshold: float = 1.6  # a second story scoring this with the article is merged in
-    leave_threshold: float = 0.6  # an edited article stays in its story while it scores this
-    near_duplicate_containment: float = 0.6  # share of the shorter text found in the longer
-    max_candidates: int = 24  # member articles scored per new article
-    index_terms: int = 20  # an article's most discriminative features in the inverted index
-    boilerplate_after: int = 3  # a short line seen in this many earlier articles is furniture
-    max_split_members: int = 400  # larger stories are not re-checked for splits
-    split_min_members: int = 3  # a group split off an incoherent story has at least this many
-    split_max_inter: float = 0.85  # ... scores below this with the rest on average
-    split_margin: float = 0.3  # ... and this much below its own members' mean similarity
-    names_weight: float = 1.0  # score weights: shared names,
-    numbers_weight: float = 0.5  # numbers,
-    dates_weight: float = 0.25  # dates,
-    lead_weight: float = 0.5  # the leads alone,
-    member_weight: float = 0.5  # the best single member against the story's profile,
-    rare_weight: float = 0.3  # each rare name or number shared (at most three count)
-    rare_df: int = 10  # "rare": in at most this many earlier articles (and 1% of them)
-    follow_up_window: str = "400d"  # an aged-out story still takes a follow-up this long after
-    follow_up_threshold: float = 1.2  # ... scoring at least this ("0d" window: never)
-    follow_up_names: int = 2  # ... and naming this many rare names one of its members names
+    active_window: str = setting(
+        "14d", "a story takes new articles until this long after its last one", check=duration()
+    )
+    join_threshold: float = setting(
+        1.0,
+        "an article joins the best-scoring active story at or above this score, else starts a "
+        "story",
+        check=positive,
+    )
+    time_decay: float = setting(
+        0.15,
+        "a story's score is raised by this × ln(5 / (1 + days between the article and the "
+        "story)): more on the same day, less a week on; `0` turns it off",
+        check=non_negative,
+    )
+    merge_threshold: float = setting(
+        1.6,
+        "a second story scoring this with the article is merged into the first (recorded)",
+        check=positive,
+    )
+    leave_threshold: float = setting(
+        0.6,
+        "an edited article stays in its story while it scores this; below, it moves (recorded)",
+        check=non_negative,
+    )
+    near_duplicate_containment: float = setting(
+        0.6,
+        "share of the shorter text's shingles found in the longer for a wire copy",
+        check=fraction,
+    )
+    max_candidates: int = setting(24, "member articles scored per new article", check=at_least(1))
+    index_terms: int = setting(
+        20,
+        "an article's most discriminative features kept in the inverted index",
+        check=at_least(1),
+    )
+    boilerplate_after: int = setting(
+        3,
+        "a short line seen in this many earlier articles of a site is furniture",
+        check=at_least(1),
+    )
+    max_split_members: int = setting(
+        400, "larger stories are not re-checked for splits", check=non_negative
+    )
+    split_min_members: int = setting(
+        3, "smallest group split off an incoherent story (recorded)", check=at_least(1)
+    )
+    split_max_inter: float = setting(
+        0.85,
+        "a group splits off when its mean similarity to the rest is below this …",
+        check=non_negative,
+    )
+    split_margin: float = setting(
+        0.3, "… and this much below its own members' mean similarity", check=non_negative
+    )
+    names_weight: float = setting(
+        1.0, "score weight of shared names (people, places, organisations)", check=non_negative
+    )
+    numbers_weight: float = setting(0.5, "score weight of shared numbers", check=non_negative)
+    dates_weight: float = setting(0.25, "score weight of shared dates", check=non_negative)
+    lead_weight: float = setting(
+        0.5, "score weight of the leads (title and first paragraph) alone", check=non_negative
+    )
+    member_weight: float = setting(
+        0.5,
+        "score weight of the best single member against the story's profile",
+        check=non_negative,
+    )
+    rare_weight: float = setting(
+        0.3, "bonus per rare name or number shared (at most three count)", check=non_negative
+    )
+    rare_df: int = setting(
+        10,
+        '"rare": seen in at most this many earlier articles (and 1 % of them)',
+        check=at_least(1),
+    )
+    follow_up_window: str = setting(
+        "400d",
+        "an aged-out story still takes a follow-up (arrest, trial, sentencing) this long after "
+        "its last article; `0d` turns follow-ups off",
+        check=duration(allow_zero=True),
+    )
+    follow_up_threshold: float = setting(
+        1.2, "… when the follow-up scores at least this with the story …", check=positive
+    )
+    follow_up_names: int = setting(
+        2,
+        "… and names at least this many rare names that one member from another outlet names",
+        check=at_least(1),
+    )
 
     @property
     def follow_up_days(self) -> int:
@@ -139,16 +370,35 @@ class StoriesSettings:
 
 @dataclass
 class AlertSettings:
-    webhooks: list[str] = field(default_factory=list)  # URLs that receive a JSON POST
-    min_change_pct: float = 0.0  # smaller moves of a headline figure are not alerted
-    kinds: list[str] = field(default_factory=list)  # empty: every kind
-    timeout_s: float = 10.0  # per POST, connect to response
+    """Figure-change alerts ([alerts])."""
+
+    webhooks: list[str] = setting(
+        [],
+        "URLs that receive a JSON POST when a story's headline figure changes",
+        check=Each(http_url),
+    )
+    min_change_pct: float = setting(
+        0.0, "smaller relative moves are not alerted (a new kind always is)", check=non_negative
+    )
+    kinds: list[str] = setting(
+        [],
+        "kinds to alert on (`killed`, `injured`, `missing`, `displaced`, `evacuated`, `arrested`,"
+        " `kidnapped`, `affected`); empty: all",
+        check=Each(claim_kind),
+    )
+    timeout_s: float = setting(10.0, "per webhook POST", check=positive)
 
 
 @dataclass
 class ReportSettings:
-    stories: int = 50  # stories in the HTML report
-    disagreement_window: str = "2h"  # outlets disagreeing within this window are flagged
+    """The HTML report ([report])."""
+
+    stories: int = setting(50, "stories in the HTML report", check=at_least(1))
+    disagreement_window: str = setting(
+        "2h",
+        "outlets giving different figures within this window are flagged as disagreeing",
+        check=duration(allow_zero=True),
+    )
 
 
 @dataclass
@@ -170,26 +420,35 @@ class Settings:
         return [(parse_duration(a), parse_duration(e)) for a, e in self.ingest.recheck]
 
 
-# The kinds of casualty claims (facts.KINDS; repeated here so settings stays import-light).
-CLAIM_KINDS = (
-    "killed", "injured", "missing", "displaced", "evacuated", "arrested", "kidnapped", "affected",
-)  # fmt: skip
-
 _SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+
+
+def source_id(value: str) -> str | None:
+    return None if _SOURCE_ID.match(value) else "use lowercase letters, digits, '-', '_' or '.'"
+
+
+def language(value: str) -> str | None:
+    return None if language_tag(value) else f"not a language tag such as en, fr, pt-BR: {value!r}"
 
 
 @dataclass
 class Source:
-    id: str
-    name: str
-    feeds: list[str] = field(default_factory=list)
-    sitemaps: list[str] = field(default_factory=list)
-    lang: str = "en"
-    poll_every: str = "15m"
-    enabled: bool = True
-    country: str | None = None
-    tags: list[str] = field(default_factory=list)
-    max_items: int | None = None  # overrides discover.max_items_per_feed
+    """One [[source]] table of sources.toml."""
+
+    id: str = setting("", "stable identifier, used by --source", check=source_id)
+    name: str = setting("", "the outlet's name as people know it", check=non_empty)
+    feeds: list[str] = setting([], "RSS/Atom/RDF/JSON Feed URLs", check=Each(http_url))
+    sitemaps: list[str] = setting([], "news sitemaps or sitemap indexes", check=Each(http_url))
+    lang: str = setting("en", "the outlet's language (BCP 47 tag)", check=language)
+    poll_every: str = setting("15m", "how often its feeds are polled", check=duration())
+    enabled: bool = setting(True, "false keeps it configured but unpolled")
+    country: str | None = setting(None, "where the outlet is based (free text)")
+    tags: list[str] = setting([], "labels of your own")
+    max_items: int | None = setting(
+        None,
+        "overrides discover.max_items_per_feed for this source",
+        check=lambda v: None if v is None else at_least(1)(v),
+    )
 
     @property
     def poll_every_s(self) -> float:
@@ -204,24 +463,43 @@ SECTIONS: dict[str, type] = {
 }
 
 
+def declared(cls: type) -> list[dataclasses.Field[Any]]:
+    """Return the declared settings of a section class (or Source), in order."""
+    return [f for f in dataclasses.fields(cls) if "help" in f.metadata]
+
+
+# --- loading --------------------------------------------------------------------------------
+
+
 def load_settings(config_dir: str | Path = "config") -> Settings:
     """Read settings.toml and sources.toml from ``config_dir``; both files are optional."""
     config_dir = Path(config_dir)
     settings = Settings(config_dir=str(config_dir))
+    problems: list[ConfigError] = []
     settings_path = config_dir / "settings.toml"
     if settings_path.exists():
         data = _read_toml(settings_path)
         for name, table in data.items():
             if name not in SECTIONS:
-                raise ConfigError(str(settings_path), name, f"unknown section [{name}]")
-            if not isinstance(table, dict):
-                raise ConfigError(str(settings_path), name, "must be a table")
-            current = getattr(settings, name)
-            setattr(settings, name, _build(type(current), table, settings_path, name, current))
-    _validate_settings(settings, settings_path)
+                problems.append(ConfigError(str(settings_path), name, f"unknown section [{name}]"))
+            elif not isinstance(table, dict):
+                problems.append(ConfigError(str(settings_path), name, "must be a table"))
+            else:
+                current = getattr(settings, name)
+                setattr(
+                    settings,
+                    name,
+                    _build(type(current), table, settings_path, name, current, problems),
+                )
     sources_path = config_dir / "sources.toml"
     if sources_path.exists():
-        settings.sources = load_sources(sources_path)
+        try:
+            settings.sources = load_sources(sources_path)
+        except ConfigErrors as exc:
+            problems.extend(exc.errors)
+        except ConfigError as exc:
+            problems.append(exc)
+    _raise(problems)
     return settings
 
 
@@ -229,9 +507,10 @@ def load_sources(path: str | Path) -> list[Source]:
     """Read a sources.toml: a list of [[source]] tables."""
     path = Path(path)
     data = _read_toml(path)
+    problems: list[ConfigError] = []
     for key in data:
         if key != "source":
-            raise ConfigError(str(path), key, "unknown key (expected [[source]] tables)")
+            problems.append(ConfigError(str(path), key, "unknown key (expected [[source]] tables)"))
     raw = data.get("source", [])
     if not isinstance(raw, list):
         raise ConfigError(str(path), "source", "must be an array of tables: [[source]]")
@@ -240,29 +519,28 @@ def load_sources(path: str | Path) -> list[Source]:
     for index, table in enumerate(raw):
         where = f"source[{index}]"
         if not isinstance(table, dict):
-            raise ConfigError(str(path), where, "must be a table")
+            problems.append(ConfigError(str(path), where, "must be a table"))
+            continue
         if "id" in table and isinstance(table["id"], str):
             where = f"source[{index}] (id={table['id']!r})"
-        for required in ("id", "name"):
-            if required not in table:
-                raise ConfigError(str(path), f"{where}.{required}", "is required")
-        source = _build(Source, table, path, where, None)
-        if not _SOURCE_ID.match(source.id):
-            raise ConfigError(
-                str(path), f"{where}.id", "use lowercase letters, digits, '-', '_' or '.'"
-            )
+        missing = [key for key in ("id", "name") if key not in table]
+        for key in missing:
+            problems.append(ConfigError(str(path), f"{where}.{key}", "is required"))
+        before = len(problems)
+        source = _build(Source, table, path, where, None, problems)
+        if missing or len(problems) > before:
+            continue
         if source.id in seen:
-            raise ConfigError(str(path), f"{where}.id", f"duplicate source id {source.id!r}")
+            problems.append(
+                ConfigError(str(path), f"{where}.id", f"duplicate source id {source.id!r}")
+            )
         seen.add(source.id)
         if not source.feeds and not source.sitemaps:
-            raise ConfigError(str(path), where, "needs at least one of feeds or sitemaps")
-        for key in ("feeds", "sitemaps"):
-            for i, url in enumerate(getattr(source, key)):
-                problem = url_problem(url)
-                if problem:
-                    raise ConfigError(str(path), f"{where}.{key}[{i}]", f"{problem}: {url!r}")
-        _check(path, f"{where}.poll_every", lambda s=source: s.poll_every_s > 0, "must be > 0")
+            problems.append(
+                ConfigError(str(path), where, "needs at least one of feeds or sitemaps")
+            )
         sources.append(source)
+    _raise(problems)
     return sources
 
 
@@ -283,6 +561,13 @@ def url_problem(url: str) -> str | None:
     return None
 
 
+def _raise(problems: list[ConfigError]) -> None:
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise ConfigErrors(problems)
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
@@ -293,22 +578,53 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(str(path), None, f"cannot read: {exc.strerror}") from exc
 
 
-def _build(cls: type, table: dict[str, Any], path: Path, prefix: str, base: Any) -> Any:
+def _build(
+    cls: type,
+    table: dict[str, Any],
+    path: Path,
+    prefix: str,
+    base: Any,
+    problems: list[ConfigError],
+) -> Any:
+    """Return ``base`` (or a new ``cls``) with ``table`` applied; append what is wrong."""
     hints = typing.get_type_hints(cls)
-    names = {f.name for f in dataclasses.fields(cls)}
+    fields = {f.name: f for f in dataclasses.fields(cls)}
     values: dict[str, Any] = {}
     for key, value in table.items():
         dotted = f"{prefix}.{key}"
-        if key not in names:
-            raise ConfigError(str(path), dotted, f"unknown key (known: {', '.join(sorted(names))})")
-        values[key] = _coerce(hints[key], value, path, dotted)
+        if key not in fields:
+            known = ", ".join(sorted(fields))
+            problems.append(ConfigError(str(path), dotted, f"unknown key (known: {known})"))
+            continue
+        try:
+            coerced = _coerce(hints[key], value, path, dotted)
+        except ConfigError as exc:
+            problems.append(exc)
+            continue
+        check = fields[key].metadata.get("check")
+        if isinstance(check, Each):
+            found = [
+                ConfigError(str(path), f"{dotted}[{i}]", problem)
+                for i, item in enumerate(coerced if isinstance(coerced, list) else [])
+                if (problem := check.item(item))
+            ]
+        else:
+            problem = check(coerced) if check else None
+            found = [ConfigError(str(path), dotted, problem)] if problem else []
+        if found:
+            problems.extend(found)
+            continue
+        values[key] = coerced
     if base is not None:
         return dataclasses.replace(base, **values)
     return cls(**values)
 
 
 def _coerce(hint: Any, value: Any, path: Path, dotted: str) -> Any:
-    """Check ``value`` against a simple type hint; ints are accepted where floats are."""
+    """Check ``value`` against a simple type hint; ints are accepted where floats are.
+
+    Floats must be finite and text must hold no control characters, whatever the key.
+    """
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         for option in typing.get_args(hint):
@@ -325,7 +641,7 @@ def _coerce(hint: Any, value: Any, path: Path, dotted: str) -> Any:
         (item,) = typing.get_args(hint)
         return [_coerce(item, v, path, f"{dotted}[{i}]") for i, v in enumerate(value)]
     if hint is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
+        value = float(value)
     if hint is type(None):
         if value is not None:
             raise ConfigError(str(path), dotted, "must be empty")
@@ -336,99 +652,8 @@ def _coerce(hint: Any, value: Any, path: Path, dotted: str) -> Any:
         raise ConfigError(
             str(path), dotted, f"must be {hint.__name__}, got {type(value).__name__}: {value!r}"
         )
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(str(path), dotted, f"must be a finite number, got {value!r}")
+    if isinstance(value, str) and _CONTROL.search(value):
+        raise ConfigError(str(path), dotted, f"must not contain control characters: {value!r}")
     return value
-
-
-def _check(path: Path, dotted: str, ok: Any, message: str) -> None:
-    try:
-        good = ok()
-    except ValueError as exc:
-        raise ConfigError(str(path), dotted, str(exc)) from exc
-    if not good:
-        raise ConfigError(str(path), dotted, message)
-
-
-def _validate_settings(s: Settings, path: Path) -> None:
-    f = s.fetch
-    _check(path, "fetch.timeout_s", lambda: f.timeout_s > 0, "must be > 0")
-    _check(path, "fetch.max_bytes", lambda: f.max_bytes > 0, "must be > 0")
-    _check(path, "fetch.per_host_delay_s", lambda: f.per_host_delay_s >= 0, "must be >= 0")
-    _check(path, "fetch.per_host_concurrency", lambda: f.per_host_concurrency >= 1, "must be >= 1")
-    _check(path, "fetch.max_concurrency", lambda: f.max_concurrency >= 1, "must be >= 1")
-    _check(path, "fetch.robots_cache_s", lambda: 0 <= f.robots_cache_s <= 86_400, "0..86400")
-    _check(path, "fetch.retries", lambda: 0 <= f.retries <= 10, "must be 0..10")
-    if isinstance(f.allow_private_networks, list):
-        import ipaddress
-
-        for i, net in enumerate(f.allow_private_networks):
-            _check(
-                path,
-                f"fetch.allow_private_networks[{i}]",
-                lambda net=net: ipaddress.ip_network(net, strict=False) is not None,
-                "not an address or CIDR range",
-            )
-    if f.proxy is not None:
-        _check(path, "fetch.proxy", lambda: url_problem(f.proxy or "") is None, "bad proxy URL")
-    _check(path, "ingest.batch_size", lambda: 1 <= s.ingest.batch_size <= 5000, "1..5000")
-    _check(path, "clean.workers", lambda: 0 <= s.clean.workers <= 64, "0..64")
-    _check(path, "clean.timeout_s", lambda: s.clean.timeout_s > 0, "must be > 0")
-    _check(
-        path, "discover.max_item_age", lambda: parse_duration(s.discover.max_item_age) > 0, "> 0"
-    )
-
-    def tiers_ok() -> bool:
-        last = 0.0
-        for pair in s.ingest.recheck:
-            if len(pair) != 2:
-                raise ValueError('each entry is [max_age, every], e.g. ["3h", "15m"]')
-            age, every = parse_duration(pair[0]), parse_duration(pair[1])
-            if age <= last or every <= 0:
-                raise ValueError("ages must ascend and intervals be > 0")
-            last = age
-        return True
-
-    _check(path, "ingest.recheck", tiers_ok, "invalid recheck schedule")
-    _check(path, "serve.interval", lambda: parse_duration(s.serve.interval) > 0, "must be > 0")
-    _check(path, "serve.port", lambda: 0 < s.serve.port < 65536, "must be a TCP port")
-    for i, hook in enumerate(s.alerts.webhooks):
-        problem = url_problem(hook)
-        if problem:
-            raise ConfigError(str(path), f"alerts.webhooks[{i}]", f"{problem}: {hook!r}")
-    for i, kind in enumerate(s.alerts.kinds):
-        if kind not in CLAIM_KINDS:
-            raise ConfigError(
-                str(path),
-                f"alerts.kinds[{i}]",
-                f"unknown kind {kind!r} (one of {', '.join(CLAIM_KINDS)})",
-            )
-    _check(path, "alerts.min_change_pct", lambda: s.alerts.min_change_pct >= 0, "must be >= 0")
-    _check(path, "alerts.timeout_s", lambda: s.alerts.timeout_s > 0, "must be > 0")
-    _check(
-        path,
-        "stories.active_window",
-        lambda: parse_duration(s.stories.active_window) > 0,
-        "must be a duration > 0",
-    )
-    _check(
-        path,
-        "stories.follow_up_window",
-        lambda: parse_duration(s.stories.follow_up_window) >= 0,
-        "must be a duration (0d: no follow-ups)",
-    )
-    for key in ("join_threshold", "merge_threshold", "follow_up_threshold"):
-        _check(path, f"stories.{key}", lambda k=key: getattr(s.stories, k) > 0, "must be > 0")
-    _check(
-        path,
-        "stories.near_duplicate_containment",
-        lambda: 0 < s.stories.near_duplicate_containment <= 1,
-        "must be in (0, 1]",
-    )
-    _check(path, "stories.time_decay", lambda: s.stories.time_decay >= 0, "must be >= 0")
-    _check(path, "stories.follow_up_names", lambda: s.stories.follow_up_names >= 1, "must be >= 1")
-    _check(path, "report.stories", lambda: s.report.stories >= 1, "must be >= 1")
-    _check(
-        path,
-        "report.disagreement_window",
-        lambda: parse_duration(s.report.disagreement_window) >= 0,
-        "must be a duration",
-    )

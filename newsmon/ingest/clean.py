@@ -133,7 +133,7 @@ def _exit_with(pid: int) -> None:
     os._exit(1)
 
 
-def _extract_in_worker(
+def extract_in_worker(
     html: bytes, url: str, min_chars: int, timeout_s: float
 ) -> tuple[str, dict | None, str]:
     """Run extract_article under a soft timer; return (outcome, article dict, detail)."""
@@ -167,7 +167,7 @@ class CleanPool:
     ) -> None:
         self.hard_margin_s = hard_margin_s
         self.workers = workers
-        self.worker = worker or _extract_in_worker
+        self.worker = worker or extract_in_worker
         self.timeout_s = timeout_s
         self.min_chars = min_chars
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None

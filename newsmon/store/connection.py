@@ -20,6 +20,14 @@ def open_db(path: str | Path, *, busy_timeout_s: float = 30.0) -> sqlite_utils.D
         conn = sqlite3.connect(":memory:", check_same_thread=False)
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+        foreign = _foreign_tables(conn)
+        if foreign:
+            conn.close()
+            raise StoreError(
+                f"{path}: not a newsmon database (it holds {', '.join(foreign[:5])}"
+                f"{', …' if len(foreign) > 5 else ''}); newsmon only opens its own stores "
+                "or empty files"
+            )
         if str(path) != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -29,3 +37,18 @@ def open_db(path: str | Path, *, busy_timeout_s: float = 30.0) -> sqlite_utils.D
     db = sqlite_utils.Database(conn)
     migrate(db, path=str(path))
     return db
+
+
+def _foreign_tables(conn: sqlite3.Connection) -> list[str]:
+    """Return the tables of a database newsmon did not create (empty for ours or a new file)."""
+    tables = [
+        str(row[0])
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name"
+        )
+    ]
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if not tables or (version > 0 and "articles" in tables and "sources" in tables):
+        return []
+    return tables
