@@ -42,7 +42,9 @@ def prefect_env(settings: Settings) -> dict[str, str]:
     }
 
 
-def start_server(settings: Settings, env: dict[str, str], log_path: Path) -> subprocess.Popen:
+def start_server(
+    settings: Settings, env: dict[str, str], log_path: Path
+) -> subprocess.Popen[bytes]:
     """Start `prefect server start` in its own process group; wait until it is healthy."""
     log = log_path.open("ab")
     process = subprocess.Popen(
@@ -81,7 +83,7 @@ def start_server(settings: Settings, env: dict[str, str], log_path: Path) -> sub
     raise ServeError(f"prefect server not healthy after {HEALTH_TIMEOUT_S:.0f}s; see {log_path}")
 
 
-def stop_server(process: subprocess.Popen, timeout_s: float = 20.0) -> None:
+def stop_server(process: subprocess.Popen[bytes], timeout_s: float = 20.0) -> None:
     """Terminate the server's process group, killing it if it does not exit in time."""
     if process.poll() is not None:
         return

@@ -196,10 +196,10 @@ def headline_figures(claims: list[Claim]) -> dict[str, Claim | None]:
 _HEADLINE_FIELDS = ("value", "low", "high", "qualifier", "who", "attributed_to", "sentence", "span")
 
 
-def facts_record(id: Any, text: str, lang: str | None, lexicons: Lexicons | None) -> dict:
+def facts_record(id: Any, text: str, lang: str | None, lexicons: Lexicons | None) -> dict[str, Any]:
     """Return the ``newsmon facts`` JSONL record of one text: its claims and headline figures."""
     claims = extract_claims(text, lang or "en", lexicons)
-    headline: dict[str, dict | None] = dict.fromkeys(KINDS)
+    headline: dict[str, dict[str, Any] | None] = dict.fromkeys(KINDS)
     for kind, claim in headline_figures(claims).items():
         if claim is not None:
             headline[kind] = {key: getattr(claim, key) for key in _HEADLINE_FIELDS}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 KINDS = (
     "killed",
@@ -41,7 +42,7 @@ class Claim:
     lang: str
     rule: str = ""  # which rule found it: subject, object, toll, shot_not_killed...
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
         data = asdict(self)
         data["span"] = list(self.span)

@@ -241,7 +241,7 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _validate(path: str, data: dict) -> None:
+def _validate(path: str, data: dict[str, Any]) -> None:
     for section, body in data.items():
         if section == "replace":
             if not isinstance(body, bool):
@@ -302,7 +302,7 @@ def split_elision(word: str, elisions: frozenset[str]) -> list[str]:
     return [word]
 
 
-def _build_lexicon(lang: str, data: dict) -> Lexicon:
+def _build_lexicon(lang: str, data: dict[str, Any]) -> Lexicon:
     tokens = data.get("tokens", {})
     numbers = data.get("numbers", {})
     grammar = data.get("grammar", {})
@@ -315,7 +315,7 @@ def _build_lexicon(lang: str, data: dict) -> Lexicon:
     def words(values: Iterable[str]) -> frozenset[str]:
         return frozenset(" ".join(toks(v)) for v in values)
 
-    def table(name: str) -> dict:
+    def table(name: str) -> dict[str, Any]:
         return {" ".join(toks(k)): v for k, v in numbers.get(name, {}).items()}
 
     phrases: dict[tuple[str, ...], Entry] = {}

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
+from typing import Any
 
 import trafilatura
 import trafilatura.settings
@@ -135,7 +136,7 @@ def _exit_with(pid: int) -> None:
 
 def extract_in_worker(
     html: bytes, url: str, min_chars: int, timeout_s: float
-) -> tuple[str, dict | None, str]:
+) -> tuple[str, dict[str, Any] | None, str]:
     """Run extract_article under a soft timer; return (outcome, article dict, detail)."""
     signal.setitimer(signal.ITIMER_REAL, timeout_s)
     try:
@@ -162,7 +163,7 @@ class CleanPool:
         timeout_s: float = 20.0,
         min_chars: int = 200,
         *,
-        worker: Callable[..., tuple[str, dict | None, str]] | None = None,
+        worker: Callable[..., tuple[str, dict[str, Any] | None, str]] | None = None,
         hard_margin_s: float = 5.0,
     ) -> None:
         self.hard_margin_s = hard_margin_s
@@ -232,7 +233,7 @@ class CleanPool:
             }
             # Soft timers bound each page, so a pool that completes nothing for longer than
             # one page's budget has a worker stuck in C code: kill it, keep the rest.
-            remaining: set[asyncio.Future] = set(futures.values())
+            remaining: set[asyncio.Future[Any]] = set(futures.values())
             while remaining:
                 finished, remaining = await asyncio.wait(
                     remaining,

@@ -217,7 +217,7 @@ def _entry_link(entry: Any) -> str | None:
     # FeedBurner rewrites links to its (now dead) redirector and keeps the original here.
     origin = _field(entry, "feedburner_origlink")
     if _is_http(origin):
-        return origin.strip()
+        return str(origin).strip()
     alternates = [
         link
         for link in _field(entry, "links") or []

@@ -299,7 +299,7 @@ class Fetcher:
         status = response.status_code
         location = response.headers.get("location")
         if status in REDIRECT_STATUSES and location:
-            return location
+            return str(location)
         if status == 304 or 200 <= status < 300:
             content = b"" if status == 304 else await self._read_body(url, response, cap, truncate)
             return FetchResult(

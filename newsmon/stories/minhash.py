@@ -115,7 +115,8 @@ def _minhash(hashes: np.ndarray, first: int, count: int) -> np.ndarray:
     values = hashes.astype(np.uint64)[None, :]
     a = _PERM_A[first : first + count, None]
     b = _PERM_B[first : first + count, None]
-    return ((values * a + b) >> np.uint64(32)).min(axis=1).astype(np.uint32)
+    signature: np.ndarray = ((values * a + b) >> np.uint64(32)).min(axis=1).astype(np.uint32)
+    return signature
 
 
 def band_keys(signature: np.ndarray) -> list[int]:

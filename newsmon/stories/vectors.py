@@ -173,7 +173,7 @@ def pack(vector: dict[int, float], weight_type: str = "<f2") -> bytes:
     stored = weights.astype(np.float64)
     kinds = np.bincount(ids & 3, weights=stored * stored, minlength=4)
     header = np.sqrt(np.concatenate([[kinds.sum()], kinds])).astype(_HEADER)
-    return header.tobytes() + ids.tobytes() + weights.tobytes()
+    return bytes(header.tobytes() + ids.tobytes() + weights.tobytes())
 
 
 def unpack(blob: bytes, weight_type: str = "<f2") -> dict[int, float]:
