@@ -289,7 +289,3 @@ class _suppress_process_errors:
 
     def __exit__(self, exc_type: type | None, *rest: object) -> bool:
         return exc_type is not None and issubclass(exc_type, OSError | ValueError | AttributeError)
-
-
-def default_workers() -> int:
-    return max(1, min(4, (os.cpu_count() or 2)))
