@@ -52,7 +52,7 @@ def extract_claims(text: str, lang: str = "en", lexicons: Lexicons | None = None
         source = attribution(original, toks, lex)
         sentence = original[start:end].strip()
         for raw in raws:
-            scope = scope_of(raw, markers, raws, chunk_of, intro)
+            scope = "forecast" if raw.forecast else scope_of(raw, markers, raws, chunk_of, intro)
             found.append((_claim(toks, raw, scope, source, sentence, code), raw.np))
     return _resolve(found)
 
@@ -140,10 +140,13 @@ def _resolve(found: list[tuple[Claim, NP]]) -> list[Claim]:
         if hurt and all(id(c) in refs for c in hurt):
             claims = [c for c in claims if id(c) not in refs]
     out = [c for c in claims if c.kind not in (SHOT, VICTIMS)]
+    others = {id(c) for c, np in found if np.other}
     for kind, rule in ((SHOT, "shot_not_killed"), (VICTIMS, "victims_not_killed")):
         top = _best(c for c in claims if c.kind == kind)
-        if top is not None and top.value is not None and top.value > dead:
-            value = top.value - dead
+        # "Five others were shot" after the dead were counted: those five are all hurt.
+        less = 0 if top is not None and id(top) in others else dead
+        if top is not None and top.value is not None and top.value > less:
+            value = top.value - less
             out.append(
                 replace(
                     top,

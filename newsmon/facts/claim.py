@@ -16,7 +16,9 @@ KINDS = (
     "affected",
 )
 QUALIFIERS = ("exact", "at_least", "more_than", "about", "up_to", "vague")
-SCOPES = ("current", "cumulative", "historical")
+# current: the reported event's figure; cumulative: a running total ("since 2011");
+# historical: another time ("in 2015", "last year"); forecast: not a toll ("could kill").
+SCOPES = ("current", "cumulative", "historical", "forecast")
 # Read like kinds, never reported: someone shot and not killed is injured; "a fourth was
 # wounded" means four victims so far, killed and injured together.
 SHOT = "shot"

@@ -32,9 +32,13 @@ class Raw:
     rule: str
     is_subcount: bool = False
     self_: bool = False
+    forecast: bool = False  # "could kill 500,000", "is expected to pass 100": no toll
 
 
 _SKIP_BEFORE_TRIGGER = "ARvt"  # "were also reportedly killed", "has since died"
+# A toll figure sits this many tokens after its noun at most: "The death toll from the
+# earthquake in the northern province rose to 78".
+_TOLL_REACH = 16
 
 
 def claims_in_sentence(toks: list[Tok]) -> list[Raw]:
@@ -54,6 +58,8 @@ def claims_in_sentence(toks: list[Tok]) -> list[Raw]:
             raw = _state(toks, i)
         elif t.tag == "D":
             raw = _toll(toks, i)
+        elif t.tag == "P" and t.aux == "lives":
+            raw = _lives(toks, i)
         else:
             continue
         if raw is None:
@@ -62,6 +68,7 @@ def claims_in_sentence(toks: list[Tok]) -> list[Raw]:
         if raw.rule != "self" and any((raw.kind, k) in used for k in span):
             continue
         used.update((raw.kind, k) for k in span)
+        raw.forecast = raw.forecast or _forecast(toks, raw.trigger)
         found.append(raw)
     found.extend(_elliptic_subcounts(toks, found, {k for _, k in used}))
     for raw in found:
@@ -73,6 +80,29 @@ def claims_in_sentence(toks: list[Tok]) -> list[Raw]:
                 True  # "255 morts, dont 19 enfants"; not "blessés, dont deux mortellement"
             )
     return found
+
+
+def _forecast(toks: list[Tok], i: int) -> bool:
+    """Say whether the verb group before token ``i`` is a forecast: "could kill", "will die"."""
+    for j in range(i - 1, max(-1, i - 6), -1):
+        if toks[j].mark == "forecast":
+            return True
+        if toks[j].tag not in "ARvtwG":
+            return False
+    return False
+
+
+def _lives(toks: list[Tok], i: int) -> Raw | None:
+    """Read "claimed 26 lives", "cost at least 12 lives": a count after a taking verb."""
+    np = np_list_back(toks, i)
+    if np is None or np.count is None or np.start == i:
+        return None
+    k = np.start - 1
+    while k >= 0 and toks[k].tag in "AR":
+        k -= 1
+    if k < 0 or toks[k].mark != "taking":
+        return None  # "saved 26 lives"
+    return Raw(toks[i].kind or "", np, i, "object")
 
 
 def _trigger(toks: list[Tok], i: int, found: list[Raw]) -> Raw | None:
@@ -98,6 +128,10 @@ def _trigger(toks: list[Tok], i: int, found: list[Raw]) -> Raw | None:
     if k == i - 1 and k >= 1 and toks[k].tag == "o" and toks[k - 1].tag in "NZ":
         k -= 1  # "des dizaines de morts", "milhares de desalojados"
     subject = _subject(toks, k)
+    if subject is not None and subject.whole is not None and k == i - 1:
+        # No verb between: the trigger describes the group. "One of the five people shot
+        # and killed was ...": five killed; "45 of the 300 passengers were killed": 45.
+        subject = subject.whole
     if subject is not None and subject.count is not None:
         return Raw(kind, subject, i, "share" if t.aux == "share" else "subject")
     if k >= 0 and toks[k].tag == "&":
@@ -127,14 +161,14 @@ def _noun(toks: list[Tok], i: int) -> Raw | None:
     while k >= 0 and toks[k].tag == "j":
         k -= 1  # "three violent deaths"
     if k < 0:
-        return None
+        return _toll(toks, i, reach=True)
     before = toks[k]
     if before.tag in "NZ" or (before.tag == "o" and k > 0 and toks[k - 1].tag in "NZ"):
         np = _subject(toks, k if before.tag != "o" else k - 1)  # "3 deaths", "dozens of deaths"
     elif before.aux == "possessive" or (before.tag == "H" and not before.low.endswith("self")):
         np = NP(k, k, 1, ref=True)  # "the teen's death", "Morgan's killing", "his death"
     else:
-        return None
+        return _toll(toks, i, reach=True)  # "Deaths surpass 1,000", "deaths rose to 78"
     if np is None or np.count is None:
         return None
     return Raw(kind, np, i, "subject")
@@ -157,10 +191,29 @@ def _subject(toks: list[Tok], k: int) -> NP | None:
     dashes or brackets ("At least 15 people - including 11 children - were killed", "more
     than 14,000 people, almost half of whom are children, have been displaced").
     """
+    np = _subject_or_object(toks, k)
+    if np is None or toks[k].tag != ",":
+        return np
+    # "Teen who shot 4, including 2 ATF agents, is killed": 4 is the relative clause's object.
+    for r in range(np.start - 1, max(-1, np.start - 8), -1):
+        t = toks[r]
+        if t.tag in ",;.":
+            break
+        if t.aux == "relative":
+            if r >= 1 and any(x.tag in "TXvA" for x in toks[r + 1 : np.start]):
+                return np_list_back(toks, r - 1)
+            break
+    return np
+
+
+def _subject_or_object(toks: list[Tok], k: int) -> NP | None:
     if k < 0:
         return None
     if toks[k].tag != ",":
-        return np_list_back(toks, k)
+        np = np_list_back(toks, k)
+        if np is None or np.count is None:
+            return _subject_past_modifier(toks, k) or np
+        return np
     close = k
     for c in range(k - 1, max(-1, k - 24), -1):
         tag = toks[c].tag
@@ -175,6 +228,30 @@ def _subject(toks: list[Tok], k: int) -> NP | None:
             if np is not None and np.count is not None:
                 return np
         close = c
+    return None
+
+
+def _subject_past_modifier(toks: list[Tok], k: int) -> NP | None:
+    """Find a subject followed by a prepositional phrase or a participle of another kind.
+
+    "nine other people on board also dead", "Two of four Americans kidnapped in Mexico are
+    dead", "residents of the building were evacuated".
+    """
+    prepositions = 0
+    for p in range(k, max(-1, k - 9), -1):
+        t = toks[p]
+        if t.tag in ",;.&NQvA@XWDS" or t.aux == "function":
+            return None  # "calls 911 after being struck": "after" opens no modifier
+        if t.aux == "prep" or t.tag == "o":
+            prepositions += 1
+            if prepositions > 1:
+                return None  # "voted 52-48 on a bill for injured veterans"
+        elif t.tag != "T" or p + 1 >= len(toks) or toks[p + 1].aux != "prep":
+            continue  # a participle opens a modifier only with its own phrase: "kidnapped in"
+        if p >= 1 and toks[p - 1].tag in "PHy":
+            np = np_list_back(toks, p - 1)
+            if np is not None and np.count is not None:
+                return np
     return None
 
 
@@ -203,12 +280,20 @@ def _shared_subject(toks: list[Tok], k: int, found: list[Raw]) -> NP | None:
     return None
 
 
-def _toll(toks: list[Tok], i: int) -> Raw | None:
-    """Read "the death toll rose to at least 255", "toll of 240"."""
+def _toll(toks: list[Tok], i: int, reach: bool = False) -> Raw | None:
+    """Read "the death toll rose to at least 255", "toll of 240".
+
+    ``reach``: the figure must follow a verb of reaching ("deaths surpass 1,000").
+    """
     n = len(toks)
-    for k in range(i + 1, min(i + 10, n)):
+    reached = not reach
+    for k in range(i + 1, min(i + _TOLL_REACH, n)):
         tag = toks[k].tag
         if tag in ";.TXWD":
+            return None
+        if toks[k].mark == "reach":
+            reached = True
+        elif tag in "QN" and not reached:
             return None
         if tag in "QN":
             np = np_forward(toks, k)
@@ -219,7 +304,8 @@ def _toll(toks: list[Tok], i: int) -> Raw | None:
                 after += 1
             if after < n and toks[after].tag in "TX":
                 return None  # "bilan de 3 blessés": the figure names its own kind
-            return Raw(toks[i].kind or "", np, i, "toll")
+            forecast = any(t.mark == "forecast" for t in toks[i + 1 : k])
+            return Raw(toks[i].kind or "", np, i, "toll", forecast=forecast)
     return None
 
 
@@ -244,6 +330,15 @@ def _state(toks: list[Tok], i: int) -> Raw | None:
             if subject is None or subject.count is None:
                 return None
             return Raw(toks[i].kind or "", subject, i, "state")
+    if i >= 2 and toks[i - 1].aux == "prep" and toks[i - 2].tag in NP_END:
+        np = np_list_back(toks, i - 2)  # "with nine others in critical condition"
+        if (
+            np is not None
+            and np.count is not None
+            and np.start > 0
+            and toks[np.start - 1].aux in ("function", "prep")
+        ):
+            return Raw(toks[i].kind or "", np, i, "state")
     return None
 
 
@@ -365,7 +460,8 @@ def ordinal_victims(toks: list[Tok], raws: list[Raw]) -> list[Raw]:
     extra = []
     for raw in raws:
         np = raw.np
-        if raw.kind not in ("injured", SHOT) or np.parts > 1 or toks[np.start].tag not in "adN":
+        # "a fourth was wounded", never "the fourth child to be shot in three days"
+        if raw.kind not in ("injured", SHOT) or np.parts > 1 or toks[np.start].tag not in "aN":
             continue
         for t in toks[np.start : np.end + 1]:
             if t.tag == "j" and t.qty is not None:

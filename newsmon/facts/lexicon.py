@@ -12,7 +12,7 @@ import functools
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -77,7 +77,11 @@ _SCHEMA: dict[str, dict[str, str]] = {
         "agent": _LIST,
         "object_markers": _LIST,
         "function_words": _LIST,
+        "place_prepositions": _LIST,
         "subcount": _LIST,
+        "forecast": _LIST,
+        "taking": _LIST,
+        "reach": _LIST,
     },
     "qualifiers": {
         "at_least": _LIST,
@@ -106,6 +110,7 @@ _KIND_KEYS = {
     "state": _LIST,
     "toll": _LIST,
     "self": _LIST,
+    "lives": _LIST,
 }
 
 
@@ -121,6 +126,7 @@ class Entry:
     who: str | None = None
     plural: bool = False
     aux: str | None = None  # passive|perfect|possessive|currency|month|...
+    mark: str | None = None  # forecast ("could"), taking ("claimed"), reach ("rose to")
 
 
 @dataclass(frozen=True)
@@ -137,6 +143,7 @@ class Lexicon:
     ordinals: dict[str, int]
     additive: frozenset[str]
     function_words: frozenset[str]
+    place_prepositions: frozenset[str]  # a name after one is a place: "in Kyiv", "à Paris"
     agent_words: frozenset[str]
     object_markers: frozenset[str]
     identifiers: frozenset[str]
@@ -368,14 +375,25 @@ def _build_lexicon(lang: str, data: dict[str, Any]) -> Lexicon:
         ("self", "T", False),
         ("nouns", "T", False),
         ("share", "T", False),
+        ("lives", "P", False),
     )
     trigger_phrases: list[tuple[str, ...]] = []
     for kind, body in data.get("kinds", {}).items():
         for key, tag, active in roles:
             values = body.get(key, [])
-            aux = {"nouns": "noun", "share": "share"}.get(key)
-            add(values, Entry(tag, kind=kind, active=active, self_=key == "self", aux=aux))
+            aux = {"nouns": "noun", "share": "share", "lives": "lives"}.get(key)
+            entry = Entry(tag, kind=kind, active=active, self_=key == "self", aux=aux)
+            if key == "lives":  # "claimed 26 lives": people counted by a taking verb
+                entry = Entry("P", kind=kind, who="people", plural=True, aux=aux)
+            add(values, entry)
             trigger_phrases.extend(toks(v) for v in values)
+    # Marks ride on whatever the phrase already is: "could be" stays a passive auxiliary.
+    for mark in ("forecast", "taking", "reach"):
+        for value in grammar.get(mark, []):
+            marked = toks(value)
+            if marked:
+                known = phrases.get(marked)
+                phrases[marked] = replace(known, mark=mark) if known else Entry("w", mark=mark)
     sizes: dict[str, set[int]] = {}
     for phrase in phrases:
         sizes.setdefault(phrase[0], set()).add(len(phrase))
@@ -402,6 +420,7 @@ def _build_lexicon(lang: str, data: dict[str, Any]) -> Lexicon:
         ordinals=table("ordinals"),
         additive=words(grammar.get("additive", [])),
         function_words=words(grammar.get("function_words", [])),
+        place_prepositions=words(grammar.get("place_prepositions", [])),
         agent_words=words(grammar.get("agent", [])),
         object_markers=words(grammar.get("object_markers", [])),
         identifiers=words(numbers.get("identifiers", [])),

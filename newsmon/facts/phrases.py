@@ -26,6 +26,8 @@ class NP:
     parts: int = 1  # phrases coordinated into this one
     self_: bool = False  # "himself": the agent, counted apart
     ref: bool = False  # "he", "Smith", "the victim": someone already mentioned
+    other: bool = False  # "five others", "outros cinco": people not counted before
+    whole: NP | None = None  # "45 of the 300 passengers": the 300 the part is taken from
 
 
 NP_END = "PNZHCy"
@@ -33,8 +35,11 @@ _ONE = Quantity(1, 1, 1)
 ZERO = Quantity(0, 0, 0)
 
 
-def _np_back(toks: list[Tok], e: int) -> NP | None:
-    """Parse the noun phrase ending at token ``e``: "at least 240 people", "his wife"."""
+def _np_back(toks: list[Tok], e: int, unknown: bool = True) -> NP | None:
+    """Parse the noun phrase ending at token ``e``: "at least 240 people", "his wife".
+
+    ``unknown``: a plural head noun the lexicon does not know may end it ("four hikers").
+    """
     if e < 0:
         return None
     t = toks[e]
@@ -56,6 +61,12 @@ def _np_back(toks: list[Tok], e: int) -> NP | None:
         if np is not None:
             np.end = e
         return np
+    if unknown and t.tag == "w" and e >= 1 and toks[e - 1].tag in "NZ" and t.aux is None:
+        # A head noun the lexicon does not know, plural after a count: "four hikers".
+        np = _number_np(toks, e - 1, e, None)
+        if len(t.low) > 3 and t.low.endswith(("s", "x")) and (np.count or 0) > 1:
+            return np
+        return None
     if t.tag not in "Py":
         return None
     who = t.who
@@ -73,6 +84,11 @@ def _np_back(toks: list[Tok], e: int) -> NP | None:
         np = _number_np(toks, pos, e, who)
         if np.start > 0 and toks[np.start - 1].tag == "d":
             np.start -= 1  # "the two victims"
+        s = np.start
+        if s >= 2 and toks[s - 1].tag == "o" and toks[s - 2].tag in "NZ":
+            part = _number_np(toks, s - 2, e, who)  # "45 of the 300 passengers": 45
+            part.whole = np
+            return part
         return np
     if det is not None and det.tag == "a":
         return NP(pos, e, 1 if singular else None, who=who)
@@ -119,7 +135,7 @@ def np_list_back(toks: list[Tok], e: int) -> NP | None:
             k -= 2  # "Price, 22, and Willrich, 30, were killed"
         if sep.tag not in "&," or sep.aux == "dash":
             break
-        prev = _np_back(toks, k)
+        prev = _np_back(toks, k, unknown=False)  # "17 scenes, 7 dead" is no list
         if prev is None or prev.count is None:
             break
         if sep.tag == "," and not seen_and:
@@ -133,7 +149,7 @@ def np_list_back(toks: list[Tok], e: int) -> NP | None:
     while len(nps) > 1 and nps[-1].start > 0 and toks[nps[-1].start - 1].tag in "TX":
         nps.pop()
     nps.reverse()
-    return _combine(nps)
+    return _mark_other(toks, _combine(nps))
 
 
 def np_forward(toks: list[Tok], s: int) -> NP | None:
@@ -201,7 +217,7 @@ def _number_np_forward(toks: list[Tok], s: int, pos: int, qual: str | None) -> N
         k += 1
     if k < n and toks[k].tag == "P":
         return NP(s, k, qty.value, qty, qual, toks[k].who)
-    if pos + 1 < n and toks[pos + 1].tag == "w" and toks[pos + 1].aux != "function":
+    if pos + 1 < n and toks[pos + 1].tag == "w" and toks[pos + 1].aux not in ("function", "prep"):
         return None  # "killed 90,280 deer": a count of something else
     return NP(s, pos, qty.value, qty, qual)
 
@@ -234,7 +250,12 @@ def np_list_forward(toks: list[Tok], s: int) -> NP | None:
     bare_commas = toks[nps[0].end + 1].tag == "," if len(nps) > 1 else False
     if bare_commas and not any(toks[x.end + 1].tag == "&" for x in nps[:-1]) and not nps[-1].self_:
         nps = nps[:1]  # "killing two, police said" is no list; "kills son, self" is
-    return _combine(nps)
+    return _mark_other(toks, _combine(nps))
+
+
+def _mark_other(toks: list[Tok], np: NP) -> NP:
+    np.other = any(t.other for t in toks[np.start : np.end + 1])
+    return np
 
 
 def _combine(nps: list[NP]) -> NP:

@@ -74,6 +74,8 @@ def attribution(text: str, toks: list[Tok], lex: Lexicon) -> str | None:
     for i, t in enumerate(toks):
         if t.tag != "v":
             continue
+        if t.mark == "taking" and any(x.aux == "lives" for x in toks[i + 1 : i + 5]):
+            continue  # "the storm claimed 26 lives": a taking verb, not a source speaking
         if i == 0 or toks[i - 1].tag in ",;":
             span = _source_after(toks, i + 1, lex)  # "..., said the Observatory"
             if span is None and i >= 2:

@@ -95,6 +95,7 @@ class Tok:
     who: str | None = None
     plural: bool = False
     aux: str | None = None
+    mark: str | None = None  # forecast, taking or reach (see lexicon.Entry)
     glued: bool = False  # joined to the previous token by a hyphen ("24-year-old")
     other: bool = False  # "others", "another": people not counted yet
     first: bool = False  # the first word of its sentence
@@ -198,6 +199,7 @@ def tag_tokens(toks: list[Tok], lex: Lexicon) -> list[Tok]:
             merged.who = entry.who
             merged.plural = entry.plural
             merged.aux = entry.aux
+            merged.mark = entry.mark
             merged.other = merged.low in lex.additive
             ordinal = lex.ordinals.get(merged.low) if entry.tag == "j" else None
             if ordinal is not None:
@@ -212,8 +214,20 @@ def tag_tokens(toks: list[Tok], lex: Lexicon) -> list[Tok]:
         if t.tag not in ",;.":
             t.first = True
             break
+    _places(out, lex)
     _demote_numbers(out, lex)
     return [t for t in out if t.tag != "x"]
+
+
+def _places(toks: list[Tok], lex: Lexicon) -> None:
+    """Untag names after a preposition of place: "in Kyiv", "à Paris", "em São Paulo"."""
+    inside = False
+    for i, t in enumerate(toks):
+        if t.tag == "C" and (inside or (i > 0 and toks[i - 1].low in lex.place_prepositions)):
+            t.tag, t.aux = "w", "place"
+            inside = True
+        else:
+            inside = False
 
 
 def _tag_plain(t: Tok, lex: Lexicon, title_case: bool) -> None:
@@ -228,8 +242,11 @@ def _tag_plain(t: Tok, lex: Lexicon, title_case: bool) -> None:
             t.tag, t.aux = "C", "possessive"  # "Morgan's death"
     elif t.low in lex.object_markers:
         t.aux = "object"  # Spanish "a" before a human object: "mató a su esposa"
-    elif t.low in lex.function_words:
-        t.aux = "agent" if t.low in lex.agent_words else "function"
+    elif t.low in lex.function_words or t.low in lex.place_prepositions:
+        if t.low in lex.agent_words:
+            t.aux = "agent"
+        else:
+            t.aux = "prep" if t.low in lex.place_prepositions else "function"
     elif t.raw[:1].isupper() and not title_case:
         t.tag = "C"
 
@@ -354,6 +371,9 @@ def _demote_number(toks: list[Tok], i: int, lex: Lexicon) -> None:
         if nxt.glued or nxt.tag in "uU" or (nxt.tag == "t" and nxt.aux == "month"):
             t.tag = "U"  # "1,200-page", "3-1", "5 years", "5 percent", "12 January"
             return
+    if t.glued and prev is not None and prev.tag == "U" and prev.qty is not None:
+        t.tag = "U"  # the second number of "52-48"
+        return
     if prev is not None and (
         prev.raw in _CURRENCY_SIGNS
         or prev.low in lex.age_before
@@ -399,5 +419,28 @@ def _demote_number(toks: list[Tok], i: int, lex: Lexicon) -> None:
         and low.isdigit()
         and int(low) < 120
         and (nxt is None or nxt.tag not in "PjyTNoQ")
+        # "two men, 24 and 31,", but not "Of the 300 passengers, 45 were killed"
+        and (prev2.tag == "C" or not prev2.plural or (nxt is not None and nxt.tag in ",&"))
     ):
         t.tag, t.aux = "U", "age"  # "Smith, 24, of Traer"
+    elif (
+        prev is not None
+        and prev.tag == ","
+        and nxt is not None
+        and nxt.tag == ","
+        and i + 2 < n
+        and toks[i + 2].tag == "o"
+        and low.isdigit()
+        and int(low) < 120
+    ):
+        t.tag, t.aux = "U", "age"  # "..., 11, of Cable, passed away"
+    elif (
+        prev is not None
+        and prev2 is not None
+        and prev.tag == "o"
+        and (prev2.tag == "C" or (prev2.tag == "P" and not prev2.plural))
+        and low.isdigit()
+        and int(low) < 120
+        and (nxt is None or nxt.tag not in "PjyNo")
+    ):
+        t.tag, t.aux = "U", "age"  # "a boy of 8", "su madre de 35"
