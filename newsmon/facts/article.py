@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
@@ -21,6 +22,8 @@ from newsmon.facts.phrases import NP
 from newsmon.facts.scope import attribution, scope_markers, scope_of
 from newsmon.facts.tokens import WORD_RE, Tok, raw_tokens, sentences, tag_tokens
 
+_YEAR_RE = re.compile(r"(?<![\d.,])(1[89]\d\d|20\d\d)(?![\d.,]\d)")
+
 
 def extract_claims(text: str, lang: str = "en", lexicons: Lexicons | None = None) -> list[Claim]:
     """Return every casualty claim in ``text``, in text order, with evidence spans."""
@@ -28,6 +31,7 @@ def extract_claims(text: str, lang: str = "en", lexicons: Lexicons | None = None
     code = lex.lang if (lang or "en").split("-")[0].lower() == lex.lang else (lang or "en")
     found: list[tuple[Claim, NP]] = []
     original, text = text, normalise_digits(text)  # same length: spans hold for both
+    latest_year = max((int(y) for y in _YEAR_RE.findall(text)), default=0)
     for start, end in sentences(text, lex):
         words = WORD_RE.findall(text[start:end].lower().replace("’", "'"))
         if not _may_hold_claims(words, lex):
@@ -42,7 +46,7 @@ def extract_claims(text: str, lang: str = "en", lexicons: Lexicons | None = None
         if lex.elisions:
             present.update(p for w in words if "'" in w for p in split_elision(w, lex.elisions))
         markers = {
-            name: scope_markers(toks, index)
+            name: scope_markers(toks, index, latest_year)
             if any(needed <= present for needed in lex.scope_words[name])
             else []
             for name, index in lex.scope_markers.items()

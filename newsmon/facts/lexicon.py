@@ -92,7 +92,7 @@ _SCHEMA: dict[str, dict[str, str]] = {
     },
     "who": {"singular": _STRS, "plural": _STRS},
     "attribution": {"according_to": _LIST, "verbs": _LIST, "common_sources": _LIST, "stop": _LIST},
-    "scope": {"cumulative": _LIST, "historical": _LIST},
+    "scope": {"cumulative": _LIST, "historical": _LIST, "other_event": _LIST},
 }
 # Trigger roles: after its subject ("2 were killed", "3 dead"), before its object ("killing
 # 3"), both ("killed 3", "3 killed"), a state reached through a gap ("was taken to hospital
@@ -437,16 +437,20 @@ def _build_lexicon(lang: str, data: dict[str, Any]) -> Lexicon:
         range_to=words(numbers.get("range_to", [])) | words(numbers.get("range_or", [])),
         change_from=words(numbers.get("change_from", [])),
         scope_markers={
-            name: _index_markers(toks(v) for v in scope.get(name, []))
-            for name in ("cumulative", "historical")
+            name: _index_markers(toks(v) for v in scope.get(name, [])) for name in _SCOPE_MARKERS
         },
         scope_words={
             name: tuple(
                 frozenset(w for w in toks(v) if not w.startswith("{")) for v in scope.get(name, [])
             )
-            for name in ("cumulative", "historical")
+            for name in _SCOPE_MARKERS
         },
     )
+
+
+# Marker lists: cumulative and historical mark the claim nearest to them; other_event ("comes
+# after", "weeks after another") opens a clause about another event: claims after it are old.
+_SCOPE_MARKERS = ("cumulative", "historical", "other_event")
 
 
 def _rarest_word(words: tuple[str, ...], phrases: dict[tuple[str, ...], Entry]) -> str:

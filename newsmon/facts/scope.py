@@ -7,27 +7,36 @@ from newsmon.facts.lexicon import Lexicon
 from newsmon.facts.tokens import Tok
 
 
-def scope_markers(toks: list[Tok], markers: dict[str, list[tuple[str, ...]]]) -> list[int]:
-    """Return the token indices where a scope marker starts ("since {year}", "this year")."""
+def scope_markers(
+    toks: list[Tok], markers: dict[str, list[tuple[str, ...]]], latest_year: int = 0
+) -> list[int]:
+    """Return the token indices where a scope marker starts ("since {year}", "this year").
+
+    ``{past}`` matches a year before ``latest_year``, the latest the whole text mentions: the
+    text's own present is at least that year, so "in 2015" in a text that also says 2017 is
+    another time, while "the 4th homicide in 2017" is not.
+    """
     flat = [(word, k) for k, t in enumerate(toks) for word in t.low.split(" ")]
     hits = []
     for p, (word, k) in enumerate(flat):
         for marker in markers.get(word, ()):
-            if _marker_at(toks, flat, p, marker):
+            if _marker_at(toks, flat, p, marker, latest_year):
                 hits.append(k)
                 break
     return hits
 
 
 def _marker_at(
-    toks: list[Tok], flat: list[tuple[str, int]], p: int, marker: tuple[str, ...]
+    toks: list[Tok], flat: list[tuple[str, int]], p: int, marker: tuple[str, ...], latest: int
 ) -> bool:
     if p + len(marker) > len(flat):
         return False
     for part, (word, k) in zip(marker, flat[p : p + len(marker)], strict=True):
-        if part == "{year}":
+        if part in ("{year}", "{past}"):
             if not (word.isdigit() and len(word) == 4 and 1800 <= int(word) <= 2100):
                 return False  # "in 2011", not "in the 6800 block"
+            if part == "{past}" and int(word) >= latest:
+                return False
         elif part == "{num}":
             if toks[k].tag not in "NU":
                 return False
@@ -45,6 +54,9 @@ def scope_of(
     whole sentence from an opening chunk without a trigger: "Since 2011, more than...".
     """
     lo, hi = min(raw.np.start, raw.trigger), max(raw.np.end, raw.trigger)
+    for m in markers.get("other_event", ()):
+        if m < lo and chunk_of[m] == chunk_of[lo]:
+            return "historical"  # "weeks after another quake killed thousands"
     for scope in ("cumulative", "historical"):
         for m in markers[scope]:
             if chunk_of[m] not in (chunk_of[lo], chunk_of[hi]) and not (intro and chunk_of[m] == 0):

@@ -20,7 +20,9 @@ import re
 from newsmon.facts.lexicon import Entry, Lexicon, split_elision
 from newsmon.facts.numbers import Quantity, read_quantity
 
-_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+|\n\s*")
+# A full stop between a lower-case letter and a capitalised word ends a sentence even without a
+# space (scraped text: "laid to rest.Kwame El-Amin, 42, was").
+_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+|\n\s*|(?<=[^\W\d_])\.(?=[A-Z][a-z])")
 _LAST_WORD_RE = re.compile(r"(?:^|[\s(\"'“])((?:[^\W\d_]\.)+[^\W\d_]?|[^\W\d_]+)\.$")
 WORD_RE = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 
