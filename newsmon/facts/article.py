@@ -10,6 +10,7 @@ from typing import Any
 from newsmon.facts.claim import KINDS, SHOT, VICTIMS, Claim
 from newsmon.facts.clauses import (
     Raw,
+    add_besides,
     claims_in_sentence,
     join_self,
     ordinal_victims,
@@ -32,6 +33,7 @@ def extract_claims(text: str, lang: str = "en", lexicons: Lexicons | None = None
     found: list[tuple[Claim, NP]] = []
     original, text = text, normalise_digits(text)  # same length: spans hold for both
     latest_year = max((int(y) for y in _YEAR_RE.findall(text)), default=0)
+    violent = False  # a claim, a trigger or a word that tells a violent or accidental event
     for start, end in sentences(text, lex):
         words = WORD_RE.findall(text[start:end].lower().replace("’", "'"))
         if not _may_hold_claims(words, lex):
@@ -40,7 +42,7 @@ def extract_claims(text: str, lang: str = "en", lexicons: Lexicons | None = None
         raws = claims_in_sentence(toks)
         if not raws:
             continue
-        raws = sum_others(toks, join_self(toks, share_out(raws)))
+        raws = add_besides(toks, sum_others(toks, join_self(toks, share_out(raws))))
         raws.extend(ordinal_victims(toks, raws))
         present = set(words)
         if lex.elisions:
@@ -57,8 +59,41 @@ def extract_claims(text: str, lang: str = "en", lexicons: Lexicons | None = None
         sentence = original[start:end].strip()
         for raw in raws:
             scope = "forecast" if raw.forecast else scope_of(raw, markers, raws, chunk_of, intro)
-            found.append((_claim(toks, raw, scope, source, sentence, code), raw.np))
+            claim = _claim(toks, raw, scope, source, sentence, code)
+            found.append((claim, raw.np))
+            if not _natural_death(toks, raw, markers["natural"], lex):
+                violent = True
+    if not violent and lex.events.isdisjoint(_plain_words(text, lex)):
+        # An obituary: every death told is one a person may die of age or illness, with the
+        # age or the illness said, and nothing in the text is an attack, crash or disaster.
+        found = [(c, np) for c, np in found if c.kind != "killed"]
     return _resolve(found)
+
+
+def _natural_death(toks: list[Tok], raw: Raw, natural: list[int], lex: Lexicon) -> bool:
+    """Say whether a claim may tell a natural death: "X dies aged 85", "Fidel Castro est mort".
+
+    One or two people, a trigger that names no violence ("died", not "killed"), and an age
+    or an illness in the sentence, or a named person ("Castro", "son décès").
+    """
+    if raw.kind != "killed" or raw.np.count is None or not 1 <= raw.np.count <= 2:
+        return False
+    if toks[raw.trigger].low not in lex.natural_deaths:
+        return False
+    # A name ("Fidel Castro est mort") or a possessive ("son décès"), not "the girl" or "he".
+    named = all(
+        t.tag == "C" or (t.tag == "d" and t.aux == "possessive")
+        for t in toks[raw.np.start : raw.np.end + 1]
+    )
+    return bool(natural) or (raw.np.ref and named)
+
+
+def _plain_words(text: str, lex: Lexicon) -> set[str]:
+    words = WORD_RE.findall(text.lower().replace("’", "'"))
+    out = set(words)
+    if lex.elisions:
+        out.update(p for w in words if "'" in w for p in split_elision(w, lex.elisions))
+    return out
 
 
 def _may_hold_claims(words: list[str], lex: Lexicon) -> bool:

@@ -455,6 +455,33 @@ def sum_others(toks: list[Tok], raws: list[Raw]) -> list[Raw]:
     return out
 
 
+def add_besides(toks: list[Tok], raws: list[Raw]) -> list[Raw]:
+    """Count the people told beside a figure: "Besides Fabíola, two others were hurt" (3),
+    "seven dead in the operation, besides two police officers" (9)."""
+    marks = [b for b, t in enumerate(toks) if t.mark == "besides"]
+    if not marks:
+        return raws
+    out = []
+    for raw in raws:
+        np = raw.np
+        extra = None
+        if not raw.is_subcount and np.count is not None:
+            for b in marks:
+                if np.other and b < np.start and all(t.tag != ";" for t in toks[b : np.start]):
+                    extra = np_list_forward(toks, b + 1)  # "Além de Fabíola, outras duas"
+                elif b > max(np.end, raw.trigger) and b > 0 and toks[b - 1].tag == ",":
+                    extra = np_list_forward(toks, b + 1)  # "..., além de dois policiais"
+                if extra is not None and extra.count:
+                    break
+                extra = None
+        if extra is None or extra.count is None:
+            out.append(raw)
+            continue
+        total = NP(np.start, np.end, (np.count or 0) + extra.count, None, np.qual, "people", 2)
+        out.append(Raw(raw.kind, total, raw.trigger, "besides", forecast=raw.forecast))
+    return out
+
+
 def ordinal_victims(toks: list[Tok], raws: list[Raw]) -> list[Raw]:
     """Read "three were killed and a fourth was wounded" as at least four victims."""
     extra = []

@@ -82,6 +82,8 @@ _SCHEMA: dict[str, dict[str, str]] = {
         "forecast": _LIST,
         "taking": _LIST,
         "reach": _LIST,
+        "besides": _LIST,
+        "events": _LIST,
     },
     "qualifiers": {
         "at_least": _LIST,
@@ -92,7 +94,7 @@ _SCHEMA: dict[str, dict[str, str]] = {
     },
     "who": {"singular": _STRS, "plural": _STRS},
     "attribution": {"according_to": _LIST, "verbs": _LIST, "common_sources": _LIST, "stop": _LIST},
-    "scope": {"cumulative": _LIST, "historical": _LIST, "other_event": _LIST},
+    "scope": {"cumulative": _LIST, "historical": _LIST, "other_event": _LIST, "natural": _LIST},
 }
 # Trigger roles: after its subject ("2 were killed", "3 dead"), before its object ("killing
 # 3"), both ("killed 3", "3 killed"), a state reached through a gap ("was taken to hospital
@@ -111,6 +113,7 @@ _KIND_KEYS = {
     "toll": _LIST,
     "self": _LIST,
     "lives": _LIST,
+    "natural": _LIST,
 }
 
 
@@ -144,6 +147,8 @@ class Lexicon:
     additive: frozenset[str]
     function_words: frozenset[str]
     place_prepositions: frozenset[str]  # a name after one is a place: "in Kyiv", "à Paris"
+    natural_deaths: frozenset[str]  # killed triggers that may tell a natural death ("died")
+    events: frozenset[str]  # words of a violent or accidental event ("shooting", "crash")
     agent_words: frozenset[str]
     object_markers: frozenset[str]
     identifiers: frozenset[str]
@@ -388,7 +393,7 @@ def _build_lexicon(lang: str, data: dict[str, Any]) -> Lexicon:
             add(values, entry)
             trigger_phrases.extend(toks(v) for v in values)
     # Marks ride on whatever the phrase already is: "could be" stays a passive auxiliary.
-    for mark in ("forecast", "taking", "reach"):
+    for mark in ("forecast", "taking", "reach", "besides"):
         for value in grammar.get(mark, []):
             marked = toks(value)
             if marked:
@@ -421,6 +426,8 @@ def _build_lexicon(lang: str, data: dict[str, Any]) -> Lexicon:
         additive=words(grammar.get("additive", [])),
         function_words=words(grammar.get("function_words", [])),
         place_prepositions=words(grammar.get("place_prepositions", [])),
+        natural_deaths=words(data.get("kinds", {}).get("killed", {}).get("natural", [])),
+        events=words(grammar.get("events", [])),
         agent_words=words(grammar.get("agent", [])),
         object_markers=words(grammar.get("object_markers", [])),
         identifiers=words(numbers.get("identifiers", [])),
@@ -450,7 +457,8 @@ def _build_lexicon(lang: str, data: dict[str, Any]) -> Lexicon:
 
 # Marker lists: cumulative and historical mark the claim nearest to them; other_event ("comes
 # after", "weeks after another") opens a clause about another event: claims after it are old.
-_SCOPE_MARKERS = ("cumulative", "historical", "other_event")
+# natural: an age at death or an illness, for obituaries ("dies aged 85").
+_SCOPE_MARKERS = ("cumulative", "historical", "other_event", "natural")
 
 
 def _rarest_word(words: tuple[str, ...], phrases: dict[tuple[str, ...], Entry]) -> str:

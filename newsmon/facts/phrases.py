@@ -145,6 +145,8 @@ def np_list_back(toks: list[Tok], e: int) -> NP | None:
     start = nps[-1].start
     if commas and not (start == 0 or toks[start - 1].tag == ";"):
         nps = nps[: commas[-1]]  # a bare-comma list only opens a headline: "Man, woman killed"
+    elif commas and nps[-1].ref and nps[-1].start == nps[-1].end:
+        nps = nps[: commas[-1]]  # "However, he died": a capitalised first word is no name
     # "Police arrested a man and two people were killed": the first phrase is an object.
     while len(nps) > 1 and nps[-1].start > 0 and toks[nps[-1].start - 1].tag in "TX":
         nps.pop()
@@ -231,11 +233,16 @@ def np_list_forward(toks: list[Tok], s: int) -> NP | None:
     if first is None or first.count is None:
         return first
     nps = [first]
+    joined = False  # a conjunction joins the list somewhere ("two others, and a woman")
     while True:
         k = nps[-1].end + 1
         if k >= n or toks[k].tag not in "&," or toks[k].aux == "dash":
             break
+        joined = joined or toks[k].tag == "&"
         k += 1
+        if k < n and toks[k].tag == "&":  # ", ainsi qu'une passante", ", and a woman"
+            joined = True
+            k += 1
         if k < n and toks[k].tag == "R":
             k += 1
         nxt = np_forward(toks, k)
@@ -246,15 +253,24 @@ def np_list_forward(toks: list[Tok], s: int) -> NP | None:
             after += 1
         if after < n and toks[after].tag in "ATv":
             break  # "arrested a man and two people were killed": a new clause
+        if toks[k - 1].tag == "," and toks[k].tag in "yC":
+            last = nps[-1]
+            if toks[last.end].tag == "P" and last.count == 1:
+                apposition = NP(last.start, nxt.end, 1, last.qty, last.qual, last.who)
+                nps[-1] = apposition  # "his wife, Shawna Smith": one person, named
+                continue
+            if (last.count or 0) > 1:
+                break  # "their two children, 6-year-old Tylee and 2-year-old Blake"
         nps.append(nxt)
     bare_commas = toks[nps[0].end + 1].tag == "," if len(nps) > 1 else False
-    if bare_commas and not any(toks[x.end + 1].tag == "&" for x in nps[:-1]) and not nps[-1].self_:
+    if bare_commas and not joined and not nps[-1].self_:
         nps = nps[:1]  # "killing two, police said" is no list; "kills son, self" is
     return _mark_other(toks, _combine(nps))
 
 
 def _mark_other(toks: list[Tok], np: NP) -> NP:
-    np.other = any(t.other for t in toks[np.start : np.end + 1])
+    first = max(0, np.start - 1)  # "outros cinco policiais": the modifier before the number
+    np.other = any(t.other for t in toks[first : np.end + 1])
     return np
 
 

@@ -38,7 +38,7 @@ def _marker_at(
             if part == "{past}" and int(word) >= latest:
                 return False
         elif part == "{num}":
-            if toks[k].tag not in "NU":
+            if toks[k].tag not in "NUy":
                 return False
         elif part != word:
             return False
