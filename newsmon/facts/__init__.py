@@ -19,6 +19,7 @@ one text: they read no clock, no store and no network.
 
 from newsmon.facts.article import debug_tags, extract_claims, facts_record, headline_figures
 from newsmon.facts.claim import KINDS, QUALIFIERS, SCOPES, Claim
+from newsmon.facts.language import detect_language
 from newsmon.facts.lexicon import Lexicon, Lexicons, load_lexicons
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "Lexicon",
     "Lexicons",
     "debug_tags",
+    "detect_language",
     "extract_claims",
     "facts_record",
     "headline_figures",

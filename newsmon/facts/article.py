@@ -17,6 +17,7 @@ from newsmon.facts.clauses import (
     share_out,
     sum_others,
 )
+from newsmon.facts.language import detect_language
 from newsmon.facts.lexicon import Lexicon, Lexicons, default_lexicons, split_elision
 from newsmon.facts.numbers import normalise_digits
 from newsmon.facts.phrases import NP
@@ -26,10 +27,19 @@ from newsmon.facts.tokens import WORD_RE, Tok, raw_tokens, sentences, tag_tokens
 _YEAR_RE = re.compile(r"(?<![\d.,])(1[89]\d\d|20\d\d)(?![\d.,]\d)")
 
 
-def extract_claims(text: str, lang: str = "en", lexicons: Lexicons | None = None) -> list[Claim]:
-    """Return every casualty claim in ``text``, in text order, with evidence spans."""
-    lex = (lexicons or default_lexicons()).get(lang)
-    code = lex.lang if (lang or "en").split("-")[0].lower() == lex.lang else (lang or "en")
+def extract_claims(
+    text: str, lang: str | None = None, lexicons: Lexicons | None = None
+) -> list[Claim]:
+    """Return every casualty claim in ``text``, in text order, with evidence spans.
+
+    ``lang`` None: the language is detected from the text (``language.detect_language``).
+    A language without a lexicon is read with the English rules and keeps its code.
+    """
+    lexicons = lexicons or default_lexicons()
+    if not lang:
+        lang = detect_language(text, lexicons)
+    lex = lexicons.get(lang)
+    code = lex.lang if lang.split("-")[0].lower() == lex.lang else lang
     found: list[tuple[Claim, NP]] = []
     original, text = text, normalise_digits(text)  # same length: spans hold for both
     latest_year = max((int(y) for y in _YEAR_RE.findall(text)), default=0)
@@ -240,7 +250,7 @@ _HEADLINE_FIELDS = ("value", "low", "high", "qualifier", "who", "attributed_to",
 
 def facts_record(id: Any, text: str, lang: str | None, lexicons: Lexicons | None) -> dict[str, Any]:
     """Return the ``newsmon facts`` JSONL record of one text: its claims and headline figures."""
-    claims = extract_claims(text, lang or "en", lexicons)
+    claims = extract_claims(text, lang or None, lexicons)
     headline: dict[str, dict[str, Any] | None] = dict.fromkeys(KINDS)
     for kind, claim in headline_figures(claims).items():
         if claim is not None:

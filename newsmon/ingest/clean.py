@@ -11,6 +11,7 @@ import asyncio
 import concurrent.futures
 import multiprocessing
 import os
+import re
 import select
 import signal
 import threading
@@ -23,6 +24,7 @@ import trafilatura
 import trafilatura.settings
 
 from newsmon.core.errors import ExtractError
+from newsmon.core.languages import language_tag
 from newsmon.core.records import Article
 
 # trafilatura refuses to parse beyond this tree size and returns None instead of hanging.
@@ -67,9 +69,26 @@ def extract_article(
         author=_clean_meta(data.get("author")),
         published=_clean_meta(data.get("date")),
         sitename=_clean_meta(data.get("sitename")),
-        lang=_clean_meta(data.get("language")),
+        lang=_clean_meta(data.get("language")) or page_language(html),
         description=_clean_meta(data.get("description")),
     )
+
+
+_HTML_LANG = re.compile(
+    r"<html\b[^>]*?\blang\s*=\s*[\"']?\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)", re.I
+)
+_META_LANG = re.compile(
+    r"<meta\b[^>]*?(?:http-equiv\s*=\s*[\"']?content-language|property\s*=\s*[\"']?og:locale)"
+    r"[^>]*?\bcontent\s*=\s*[\"']?\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)",
+    re.I,
+)
+
+
+def page_language(html: str) -> str | None:
+    """Return the language a page declares (<html lang>, content-language, og:locale)."""
+    head = html[:20_000]  # the declarations sit in the first bytes of the page
+    found = _HTML_LANG.search(head) or _META_LANG.search(head)
+    return language_tag(found.group(1)) if found else None
 
 
 def _clean_meta(value: object) -> str | None:

@@ -147,7 +147,7 @@ def save_version(
         if outcome.content is not None
         else None
     )
-    lang = article_language(settings, article, cleaned.lang)
+    lang = article_language(settings, article, cleaned.lang, cleaned.text)
     version_id = store.articles.insert_version(
         db,
         NewVersion(
@@ -234,7 +234,7 @@ def rederive_version(
         store.articles.update_version_text(
             db, version["id"], cleaned.title, cleaned.text, fingerprint(cleaned.title, cleaned.text)
         )
-    lang = article_language(settings, article, version["lang"])
+    lang = article_language(settings, article, version["lang"], version["text"])
     title, text = version["title"], version["text"]
     derive(db, settings, article["id"], version["id"], previous, title, text, lang)
     return changed
@@ -247,14 +247,17 @@ def lexicons(config_dir: str) -> facts.Lexicons:
     return facts.load_lexicons(folder if folder.is_dir() else None)
 
 
-def article_language(settings: Settings, article: dict[str, Any], page_lang: str | None) -> str:
-    """Return the primary language of a version: the page's, the feed's, the source's, or en."""
+def article_language(
+    settings: Settings, article: dict[str, Any], page_lang: str | None, text: str = ""
+) -> str:
+    """Return the primary language of a version: the page's, the feed's, the source's, or
+    the one its text is written in (detected offline)."""
     source_lang = next((s.lang for s in settings.sources if s.id == article["source_id"]), None)
     for tag in (page_lang, article["lang"], source_lang):
         primary = primary_language(tag)
         if primary:
             return primary
-    return "en"
+    return facts.detect_language(text, lexicons(settings.config_dir)) if text else "en"
 
 
 def _published_at(value: str | None) -> datetime | None:
