@@ -557,7 +557,7 @@ def cmd_story(args: argparse.Namespace, settings: Settings, clock: Clock) -> int
         if detail is None:
             raise NewsmonError(f"no story with id {args.story_id}")
         timeline = story_timeline(
-            db,
+            store.claims.StoryFactsReader(db),
             args.story_id,
             disagreement_window_s=parse_duration(settings.report.disagreement_window),
         )

@@ -22,6 +22,7 @@ from newsmon.core.settings import load_settings
 from newsmon.facts.timeline import story_timeline
 from newsmon.pipeline.tick import run_tick
 from newsmon.present.report import build_report
+from newsmon.store.claims import StoryFactsReader
 
 pytestmark = pytest.mark.e2e
 
@@ -75,7 +76,7 @@ def test_the_karsa_story_from_wire_figure_to_silent_edit(site, tmp_path, receive
     # A football match in the same city is another event: it stays apart.
     assert site.article("valley", "V").url not in members
 
-    timeline = story_timeline(db, story_id)
+    timeline = story_timeline(StoryFactsReader(db), story_id)
     killed = timeline["kinds"]["killed"]
     assert (killed[0]["qualifier"], killed[0]["value"]) == ("at_least", 240)
     assert killed[0]["outlet"] == "meridian" and killed[0]["url"] == urls[("meridian", "A")]

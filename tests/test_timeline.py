@@ -28,6 +28,7 @@ from newsmon.facts.timeline import (
     story_timeline,
 )
 from newsmon.pipeline.article import store_outcome
+from newsmon.store.claims import StoryFactsReader
 
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 MONITOR = "the Civil Casualty Monitor"
@@ -277,7 +278,7 @@ def figures(entries: list[dict[str, Any]]) -> list[tuple[str, str, int]]:
 
 
 def test_killed_moves_from_at_least_240_to_more_than_255_with_sources(db, karsa):
-    timeline = story_timeline(db, karsa.story_id)
+    timeline = story_timeline(StoryFactsReader(db), karsa.story_id)
     assert timeline is not None
     assert figures(timeline["kinds"]["killed"]) == [
         ("meridian", "at_least", 240),
@@ -301,7 +302,7 @@ def test_killed_moves_from_at_least_240_to_more_than_255_with_sources(db, karsa)
 
 
 def test_first_versions_date_from_publication_and_edits_from_when_they_were_seen(db, karsa):
-    entries = story_timeline(db, karsa.story_id)["kinds"]["killed"]
+    entries = story_timeline(StoryFactsReader(db), karsa.story_id)["kinds"]["killed"]
     times = {(e["outlet"], e["version"]): e["time"] for e in entries}
     assert times[("meridian", 1)] == "2026-11-20T09:50:00+00:00"  # published
     assert times[("harbor", 1)] == "2026-11-20T10:05:00+00:00"  # no publication time: seen
@@ -316,18 +317,18 @@ def test_publication_time_after_first_fetch_is_not_trusted(db, settings):
         said=[Said("killed", "at_least", 240, "At least 240 people")],
     )  # fmt: skip
     put_story(db, 3, [page])
-    assert story_timeline(db, 3)["kinds"]["killed"][0]["time"] == iso(T0)
+    assert story_timeline(StoryFactsReader(db), 3)["kinds"]["killed"][0]["time"] == iso(T0)
 
 
 def test_restatements_by_other_outlets_are_repeats_and_changes_are_not(db, karsa):
-    entries = story_timeline(db, karsa.story_id)["kinds"]["killed"]
+    entries = story_timeline(StoryFactsReader(db), karsa.story_id)["kinds"]["killed"]
     assert [e["repeat"] for e in entries] == [False, True, True, False, True]
     assert [e["change"] for e in entries] == ["first", "same", "same", "up", "same"]
     assert entries[3]["previous"]["value"] == 240
 
 
 def test_only_changes_of_the_headline_figure_make_entries(db, karsa):
-    injured = story_timeline(db, karsa.story_id)["kinds"]["injured"]
+    injured = story_timeline(StoryFactsReader(db), karsa.story_id)["kinds"]["injured"]
     # meridian's edit kept "more than 600 wounded": no second meridian entry.
     assert figures(injured) == [
         ("meridian", "more_than", 600),
@@ -337,7 +338,7 @@ def test_only_changes_of_the_headline_figure_make_entries(db, karsa):
 
 
 def test_a_page_still_quoting_a_superseded_figure_is_stale(db, karsa):
-    entries = story_timeline(db, karsa.story_id)["kinds"]["killed"]
+    entries = story_timeline(StoryFactsReader(db), karsa.story_id)["kinds"]["killed"]
     by_outlet = {e["outlet"]: e for e in entries if e["version"] == 1}
     harbor = by_outlet["harbor"]
     # Rechecked at 18:05, after 255 was published at 17:40, and still says 240.
@@ -358,7 +359,7 @@ def test_a_lower_figure_after_a_higher_one_is_flagged_as_a_decrease(db, settings
         said=[Said("killed", "at_least", 250, "At least 250 people", "the ministry")],
     )  # fmt: skip
     put_story(db, karsa.story_id, [late])
-    timeline = story_timeline(db, karsa.story_id)
+    timeline = story_timeline(StoryFactsReader(db), karsa.story_id)
     last = timeline["kinds"]["killed"][-1]
     assert (last["value"], last["change"]) == (250, "down")
     assert "decrease" in last["flags"] and "stale" in last["flags"]
@@ -374,7 +375,7 @@ def test_a_vague_figure_is_not_a_decrease(db, settings, karsa):
         said=[Said("killed", "vague", 24, "Dozens of people", low=24)],
     )  # fmt: skip
     put_story(db, karsa.story_id, [late])
-    timeline = story_timeline(db, karsa.story_id)
+    timeline = story_timeline(StoryFactsReader(db), karsa.story_id)
     last = timeline["kinds"]["killed"][-1]
     assert last["qualifier"] == "vague" and "decrease" not in last["flags"]
     assert timeline["current"]["killed"]["value"] == 255
@@ -393,18 +394,18 @@ def test_outlets_giving_different_figures_close_together_disagree(db, settings):
         said=[Said("killed", "exact", 31, "31 people", "Officials")],
     )  # fmt: skip
     put_story(db, 5, [one, two])
-    entries = story_timeline(db, 5)["kinds"]["killed"]
+    entries = story_timeline(StoryFactsReader(db), 5)["kinds"]["killed"]
     assert entries[0]["flags"] == []
     assert "disagreement" in entries[1]["flags"]
     assert entries[1]["disagrees_with"][0]["outlet"] == "meridian"
     assert entries[1]["disagrees_with"][0]["value"] == 40
     # The window is configurable: an hour apart is not "at the same time".
-    narrow = story_timeline(db, 5, disagreement_window_s=3600)["kinds"]["killed"]
+    narrow = story_timeline(StoryFactsReader(db), 5, disagreement_window_s=3600)["kinds"]["killed"]
     assert "disagreement" not in narrow[1]["flags"]
 
 
 def test_karsa_updates_hours_apart_are_not_disagreements(db, karsa):
-    entries = story_timeline(db, karsa.story_id)["kinds"]["killed"]
+    entries = story_timeline(StoryFactsReader(db), karsa.story_id)["kinds"]["killed"]
     assert not any("disagreement" in e["flags"] for e in entries)
 
 
@@ -455,7 +456,7 @@ def test_an_article_flipping_back_to_an_earlier_text_is_a_revert_not_a_change(db
         assert publish(db, settings, page, text=text, at=T0 + timedelta(hours=hour), said=said)
     assert len(page.version_ids) == 6
     put_story(db, 7, [page])
-    timeline = story_timeline(db, 7)
+    timeline = story_timeline(StoryFactsReader(db), 7)
     assert figures(timeline["kinds"]["killed"]) == [
         ("meridian", "at_least", 240),
         ("meridian", "more_than", 255),
@@ -470,7 +471,10 @@ def test_an_article_flipping_back_to_an_earlier_text_is_a_revert_not_a_change(db
 
 
 def test_new_sentences_are_those_no_earlier_page_had(db, karsa):
-    fresh = {n["outlet"]: n for n in story_timeline(db, karsa.story_id)["new_sentences"]}
+    fresh = {
+        n["outlet"]: n
+        for n in story_timeline(StoryFactsReader(db), karsa.story_id)["new_sentences"]
+    }
     assert len(fresh["meridian"]["sentences"]) == 4  # the first page: all of it is new
     assert fresh["harbor"]["sentences"] == []  # wire copy adds nothing
     assert fresh["valley"]["sentences"] == []
@@ -482,7 +486,7 @@ def test_new_sentences_are_those_no_earlier_page_had(db, karsa):
 
 
 def test_latest_changes_lead_with_the_edit_and_its_fact_deltas(db, karsa):
-    changes = story_timeline(db, karsa.story_id)["latest_changes"]
+    changes = story_timeline(StoryFactsReader(db), karsa.story_id)["latest_changes"]
     assert changes[0]["type"] == "edit" and changes[0]["outlet"] == "meridian"
     assert changes[0]["time"] == "2026-11-20T18:00:00+00:00"
     assert "1 sentence edited" in changes[0]["summary"]
@@ -500,7 +504,7 @@ def test_latest_changes_lead_with_the_edit_and_its_fact_deltas(db, karsa):
 
 def test_fact_deltas_between_two_versions(db, karsa):
     v1, v2 = karsa.a.version_ids
-    deltas = {d["kind"]: d for d in fact_deltas(db, v1, v2)}
+    deltas = {d["kind"]: d for d in fact_deltas(StoryFactsReader(db), v1, v2)}
     assert set(deltas) == {"killed", "displaced"}  # injured did not change
     killed = deltas["killed"]
     assert killed["change"] == "up" and killed["qualifier_changed"]
@@ -508,7 +512,7 @@ def test_fact_deltas_between_two_versions(db, karsa):
     assert (killed["new"]["qualifier"], killed["new"]["value"]) == ("more_than", 255)
     assert deltas["displaced"]["old"] is None
     assert deltas["displaced"]["new"]["attributed_to"] == "The United Nations"
-    back = {d["kind"]: d for d in fact_deltas(db, v2, v1)}
+    back = {d["kind"]: d for d in fact_deltas(StoryFactsReader(db), v2, v1)}
     assert back["killed"]["change"] == "down" and back["displaced"]["change"] == "gone"
 
 
@@ -518,19 +522,19 @@ def test_a_qualifier_change_alone_is_reported(db, settings):
             said=[Said("killed", "at_least", 255, "At least 255 people")])  # fmt: skip
     publish(db, settings, page, text="More than 255 people died.", at=T0 + timedelta(hours=1),
             said=[Said("killed", "more_than", 255, "More than 255 people")])  # fmt: skip
-    (delta,) = fact_deltas(db, *page.version_ids)
+    (delta,) = fact_deltas(StoryFactsReader(db), *page.version_ids)
     assert delta["change"] == "qualifier" and delta["qualifier_changed"]
 
 
 def test_unknown_story_is_none(db, karsa):
-    assert story_timeline(db, 999) is None
+    assert story_timeline(StoryFactsReader(db), 999) is None
 
 
 def test_story_without_figures_has_empty_kinds(db, settings):
     page = Page("https://meridian.example/rail", "meridian")
     publish(db, settings, page, text="Rail workers began a 48-hour strike at midnight.", at=T0)
     put_story(db, 9, [page])
-    timeline = story_timeline(db, 9)
+    timeline = story_timeline(StoryFactsReader(db), 9)
     assert timeline["kinds"] == {} and timeline["current"] == {}
     assert "(no casualty figures)" in render_story_timeline(timeline)
 
@@ -539,7 +543,7 @@ def test_story_without_figures_has_empty_kinds(db, settings):
 
 
 def test_render_shows_current_figures_sources_and_changes(db, karsa):
-    text = render_story_timeline(story_timeline(db, karsa.story_id))
+    text = render_story_timeline(story_timeline(StoryFactsReader(db), karsa.story_id))
     assert "killed     more than 255  (was at least 240)" in text
     assert "displaced  14,000  (new)" in text
     assert "l'Observatoire — Le Courrier continental" in text
@@ -555,7 +559,7 @@ def test_render_strips_terminal_escapes_from_page_text(db, settings):
     publish(db, settings, page, text=text, at=T0, title="Evil \x1b[31mtitle",
             said=[Said("killed", "at_least", 3, "At least 3 people")])  # fmt: skip
     put_story(db, 11, [page])
-    rendered = render_story_timeline(story_timeline(db, 11))
+    rendered = render_story_timeline(story_timeline(StoryFactsReader(db), 11))
     assert "\x1b" not in rendered and "\x07" not in rendered and "\u202e" not in rendered
     assert safe_text("a\x1b[2Jb") == "a [2Jb"
 
@@ -576,13 +580,13 @@ def test_a_page_seen_only_through_errors_or_gone_is_not_stale(db, settings):
             said=[Said("killed", "more_than", 255, "More than 255 people")])  # fmt: skip
     assert fail_fetch(db, settings, old, T0 + timedelta(hours=3), 503) == "failed"
     put_story(db, 12, [old, new])
-    first = story_timeline(db, 12)["kinds"]["killed"][0]
+    first = story_timeline(StoryFactsReader(db), 12)["kinds"]["killed"][0]
     assert first["flags"] == []  # a 503 at 13:00 showed nothing of the page
     publish(db, settings, old, text=WIRE_240, at=T0 + timedelta(hours=4))  # still 240
-    first = story_timeline(db, 12)["kinds"]["killed"][0]
+    first = story_timeline(StoryFactsReader(db), 12)["kinds"]["killed"][0]
     assert first["flags"] == ["stale"]
     assert fail_fetch(db, settings, old, T0 + timedelta(hours=5), 404) == "gone"
-    first = story_timeline(db, 12)["kinds"]["killed"][0]
+    first = story_timeline(StoryFactsReader(db), 12)["kinds"]["killed"][0]
     assert first["flags"] == []  # the page is gone: it quotes nothing any more
 
 
@@ -595,6 +599,6 @@ def test_current_figure_names_a_page_that_says_who_counted(db, settings):
     publish(db, settings, cited, text=A_255, at=T0 + timedelta(minutes=20),
             said=[Said("killed", "more_than", 255, "More than 255 people", MONITOR)])  # fmt: skip
     put_story(db, 13, [bare, cited])
-    now = story_timeline(db, 13)["current"]["killed"]
+    now = story_timeline(StoryFactsReader(db), 13)["current"]["killed"]
     assert (now["outlet"], now["attributed_to"]) == ("harbor", MONITOR)
     assert [a["outlet"] for a in now["also"]] == ["courrier"]

@@ -108,3 +108,12 @@ def sentences(text: str) -> list[str]:
 def words(text: str) -> list[str]:
     """Return word tokens (letters/digits runs, keeping internal separators like 14,000)."""
     return re.findall(r"\w+(?:[.,'’-]\w+)*", text)
+
+
+# C0/C1 controls (ESC starts terminal escape sequences) and bidirectional overrides.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
+
+
+def safe_text(text: object) -> str:
+    """Return text fit for a terminal: control characters and bidi overrides become spaces."""
+    return _UNSAFE.sub(" ", str(text)).strip()

@@ -1,9 +1,10 @@
 """Story timelines: how each casualty figure moved, who said it when, and what is current.
 
-Reads the store (versions, headline claims, story membership, diffs) and returns JSON-ready
-dicts; it never writes. A version whose fingerprint equals an earlier version of the same
-article (a page flipping A → B → A) is a revert: it is listed under ``suppressed`` and makes
-no timeline entry, change or alert.
+Reads stored rows (versions, headline claims, story membership, diffs) through a ``StoryRows``
+reader, which the store provides (``store.claims.StoryFactsReader``), and returns JSON-ready
+dicts; it never writes and runs no SQL. A version whose fingerprint equals an earlier version
+of the same article (a page flipping A → B → A) is a revert: it is listed under
+``suppressed`` and makes no timeline entry, change or alert.
 
 Figures are compared by level: "more than 255" is above "255", "at least 255" and "about
 255", which are level; "up to 300" is just below 300. Vague figures ("dozens") and "up to"
@@ -14,17 +15,14 @@ from __future__ import annotations
 
 import bisect
 import json
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
-
-import sqlite_utils
+from typing import Any, Protocol
 
 from newsmon.core.clock import iso, parse_iso
-from newsmon.core.text import words
+from newsmon.core.text import safe_text, words
 from newsmon.facts.claim import KINDS
 from newsmon.versions.diff import story_sentences
 
@@ -148,16 +146,25 @@ def format_figure(figure: dict[str, Any] | Figure | None) -> str:
     }.get(qualifier or "exact", number)
 
 
-# --- reading the store --------------------------------------------------------------------
+# --- reading the stored rows ------------------------------------------------------------
 
 
-def story_article_ids(db: sqlite_utils.Database, story_id: int) -> list[int]:
-    """Return the ids of the articles a story holds."""
-    rows = db.execute(
-        "SELECT article_id FROM story_articles WHERE story_id = ? ORDER BY article_id",
-        [story_id],
-    )
-    return [int(row[0]) for row in rows]
+class StoryRows(Protocol):
+    """The stored rows a story's timeline is built from (``store.claims.StoryFactsReader``)."""
+
+    def story_article_ids(self, story_id: int) -> list[int]: ...
+
+    def story(self, story_id: int) -> dict[str, Any] | None: ...
+
+    def versions(self, article_ids: Sequence[int], *, with_text: bool) -> list[dict[str, Any]]: ...
+
+    def headline_claims(self, version_ids: Sequence[int]) -> list[dict[str, Any]]: ...
+
+    def last_good_fetches(self, article_ids: Sequence[int]) -> dict[int, str]: ...
+
+    def gone_articles(self, article_ids: Sequence[int]) -> set[int]: ...
+
+    def diffs_to(self, version_ids: Sequence[int]) -> list[dict[str, Any]]: ...
 
 
 def _version_time(row: dict[str, Any]) -> datetime:
@@ -182,21 +189,11 @@ def _published(text: str | None) -> datetime | None:
 
 
 def _load_versions(
-    db: sqlite_utils.Database, article_ids: Sequence[int], *, with_text: bool = True
+    rows_: StoryRows, article_ids: Sequence[int], *, with_text: bool = True
 ) -> list[_Version]:
     if not article_ids:
         return []
-    marks = ", ".join("?" for _ in article_ids)
-    text = "v.text" if with_text else "'' AS text"
-    rows = db.query(
-        f"""SELECT v.id, v.article_id, v.seq, v.fetched_at, v.fingerprint, v.title, {text},
-                   v.published AS version_published, a.published AS article_published,
-                   a.url, a.source_id, COALESCE(s.name, a.source_id) AS outlet_name
-            FROM versions v JOIN articles a ON a.id = v.article_id
-            LEFT JOIN sources s ON s.id = a.source_id
-            WHERE v.article_id IN ({marks}) ORDER BY v.article_id, v.seq""",
-        list(article_ids),
-    )
+    rows = rows_.versions(article_ids, with_text=with_text)
     out: list[_Version] = []
     seen: dict[int, dict[str, int]] = {}
     for row in rows:
@@ -219,7 +216,7 @@ def _load_versions(
         version.revert_of = earlier.get(version.fingerprint)
         earlier.setdefault(version.fingerprint, version.id)
         out.append(version)
-    figures = _headline_figures(db, [v.id for v in out])
+    figures = _headline_figures(rows_, [v.id for v in out])
     for version in out:
         version.figures = {
             kind: replace(fig, phrase=version.text[fig.span[0] : fig.span[1]])
@@ -228,22 +225,10 @@ def _load_versions(
     return out
 
 
-def _headline_figures(
-    db: sqlite_utils.Database, version_ids: Sequence[int]
-) -> dict[int, dict[str, Figure]]:
+def _headline_figures(rows_: StoryRows, version_ids: Sequence[int]) -> dict[int, dict[str, Figure]]:
     out: dict[int, dict[str, Figure]] = {}
-    # SQLite allows 32,766 parameters; stay well under it.
-    for start in range(0, len(version_ids), 900):
-        chunk = list(version_ids[start : start + 900])
-        marks = ", ".join("?" for _ in chunk)
-        rows = db.query(
-            f"""SELECT version_id, kind, value, low, high, qualifier, who, attributed_to,
-                       sentence, span_start, span_end
-                FROM claims WHERE is_headline = 1 AND value IS NOT NULL
-                AND version_id IN ({marks}) ORDER BY id""",
-            chunk,
-        )
-        for row in rows:
+    if version_ids:
+        for row in rows_.headline_claims(version_ids):
             out.setdefault(row["version_id"], {})[row["kind"]] = Figure(
                 kind=row["kind"],
                 value=int(row["value"]),
@@ -258,21 +243,12 @@ def _headline_figures(
     return out
 
 
-def _story_row(db: sqlite_utils.Database, story_id: int) -> dict[str, Any] | None:
-    if not db["stories"].exists():
-        return None
-    rows = list(db.query("SELECT * FROM stories WHERE id = ?", [story_id]))
-    return rows[0] if rows else None
-
-
 # --- fact deltas ---------------------------------------------------------------------------
 
 
-def fact_deltas(
-    db: sqlite_utils.Database, from_version_id: int, to_version_id: int
-) -> list[dict[str, Any]]:
+def fact_deltas(rows: StoryRows, from_version_id: int, to_version_id: int) -> list[dict[str, Any]]:
     """Return, per kind, how the headline figure changed between two versions."""
-    figures = _headline_figures(db, [from_version_id, to_version_id])
+    figures = _headline_figures(rows, [from_version_id, to_version_id])
     return figure_deltas(figures.get(from_version_id, {}), figures.get(to_version_id, {}))
 
 
@@ -334,14 +310,14 @@ class _Figures:
 
 
 def _story_figures(
-    db: sqlite_utils.Database, story_id: int, window_s: float, *, with_text: bool
+    rows: StoryRows, story_id: int, window_s: float, *, with_text: bool
 ) -> _Figures | None:
-    article_ids = story_article_ids(db, story_id)
-    row = _story_row(db, story_id)
+    article_ids = rows.story_article_ids(story_id)
+    row = rows.story(story_id)
     if not article_ids and row is None:
         return None
-    versions = _load_versions(db, article_ids, with_text=with_text)
-    last_check = _last_checks(db, article_ids, versions)
+    versions = _load_versions(rows, article_ids, with_text=with_text)
+    last_check = _last_checks(rows, article_ids, versions)
 
     entries_by_kind: dict[str, list[_Entry]] = {}
     current_by_article: dict[str, dict[int, _Entry]] = {}
@@ -374,14 +350,14 @@ def _story_figures(
 
 
 def story_timeline(
-    db: sqlite_utils.Database,
+    rows: StoryRows,
     story_id: int,
     *,
     disagreement_window_s: float = DISAGREEMENT_WINDOW_S,
     latest: int = LATEST_CHANGES,
 ) -> dict[str, Any] | None:
     """Return a story's figures over time, its current figures, new sentences and changes."""
-    found = _story_figures(db, story_id, disagreement_window_s, with_text=True)
+    found = _story_figures(rows, story_id, disagreement_window_s, with_text=True)
     if found is None:
         return None
     versions = found.versions
@@ -391,7 +367,7 @@ def story_timeline(
         "current": found.current,
         "steps": found.steps,
         "new_sentences": _new_sentences(versions),
-        "latest_changes": _latest_changes(db, versions, found.steps, latest),
+        "latest_changes": _latest_changes(rows, versions, found.steps, latest),
         "suppressed": [
             {
                 "article_id": v.article_id,
@@ -409,13 +385,13 @@ def story_timeline(
 
 
 def current_figures(
-    db: sqlite_utils.Database,
+    rows: StoryRows,
     story_id: int,
     *,
     disagreement_window_s: float = DISAGREEMENT_WINDOW_S,
 ) -> dict[str, Any] | None:
     """Return a story's summary and current figure per kind (``story_timeline`` without text)."""
-    found = _story_figures(db, story_id, disagreement_window_s, with_text=False)
+    found = _story_figures(rows, story_id, disagreement_window_s, with_text=False)
     if found is None:
         return None
     return {"story": found.story, "current": found.current}
@@ -426,7 +402,7 @@ def _chronological(versions: Iterable[_Version]) -> list[_Version]:
 
 
 def _last_checks(
-    db: sqlite_utils.Database, article_ids: Sequence[int], versions: Sequence[_Version]
+    rows: StoryRows, article_ids: Sequence[int], versions: Sequence[_Version]
 ) -> dict[int, datetime | None]:
     """Return when each article was last seen saying what it says; None once it is gone."""
     checks: dict[int, datetime | None] = {}
@@ -434,24 +410,14 @@ def _last_checks(
         seen = checks.get(version.article_id)
         if seen is None or version.fetched_at > seen:
             checks[version.article_id] = version.fetched_at
-    for start in range(0, len(article_ids), 900):
-        chunk = list(article_ids[start : start + 900])
-        marks = ", ".join("?" for _ in chunk)
-        # Only answers that showed the page count: a 404 or a timeout says nothing about it.
-        for article_id, fetched in db.execute(
-            f"""SELECT article_id, MAX(fetched_at) FROM fetches
-                WHERE article_id IN ({marks}) AND outcome IN ('ok', 'not_modified')
-                GROUP BY article_id""",
-            chunk,
-        ):
-            moment = parse_iso(fetched)
-            seen = checks.get(article_id)
-            if moment is not None and seen is not None and moment > seen:
-                checks[article_id] = moment
-        for (article_id,) in db.execute(
-            f"SELECT id FROM articles WHERE id IN ({marks}) AND status = 'gone'", chunk
-        ):
-            checks[article_id] = None
+    # Only answers that showed the page count: a 404 or a timeout says nothing about it.
+    for article_id, fetched in rows.last_good_fetches(article_ids).items():
+        moment = parse_iso(fetched)
+        seen = checks.get(article_id)
+        if moment is not None and seen is not None and moment > seen:
+            checks[article_id] = moment
+    for article_id in rows.gone_articles(article_ids):
+        checks[article_id] = None
     return checks
 
 
@@ -624,7 +590,7 @@ def _new_sentences(versions: Sequence[_Version]) -> list[dict[str, Any]]:
 
 
 def _latest_changes(
-    db: sqlite_utils.Database,
+    rows: StoryRows,
     versions: Sequence[_Version],
     steps: dict[str, list[dict[str, Any]]],
     limit: int,
@@ -648,7 +614,7 @@ def _latest_changes(
                 }
             )
     by_id = {v.id: v for v in versions}
-    diffs = _diffs_to(db, [v.id for v in versions if v.seq > 1 and v.revert_of is None])
+    diffs = _diffs_to(rows, [v.id for v in versions if v.seq > 1 and v.revert_of is None])
     for version in versions:
         base = {
             "time": iso(version.time),
@@ -685,19 +651,12 @@ _TYPE_ORDER = {"article": 0, "edit": 1, "figure": 2}
 
 
 def _diffs_to(
-    db: sqlite_utils.Database, version_ids: Sequence[int]
+    rows: StoryRows, version_ids: Sequence[int]
 ) -> dict[int, tuple[int, str, dict[str, Any]]]:
-    out: dict[int, tuple[int, str, dict[str, Any]]] = {}
-    for start in range(0, len(version_ids), 900):
-        chunk = list(version_ids[start : start + 900])
-        marks = ", ".join("?" for _ in chunk)
-        for to_version, from_version, summary, ops in db.execute(
-            f"SELECT to_version, from_version, summary, ops FROM diffs "
-            f"WHERE to_version IN ({marks})",
-            chunk,
-        ):
-            out[to_version] = (from_version, summary or "", json.loads(ops))
-    return out
+    return {
+        row["to_version"]: (row["from_version"], row["summary"] or "", json.loads(row["ops"]))
+        for row in rows.diffs_to(version_ids)
+    }
 
 
 def _story_summary(
@@ -724,14 +683,6 @@ def _story_summary(
 
 
 # --- terminal rendering ---------------------------------------------------------------------
-
-# C0/C1 controls (ESC starts terminal escape sequences) and bidirectional overrides.
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
-
-
-def safe_text(text: object) -> str:
-    """Return text fit for a terminal: control characters and bidi overrides become spaces."""
-    return _UNSAFE.sub(" ", str(text)).strip()
 
 
 def _when(text: str | None) -> str:

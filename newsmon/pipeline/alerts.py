@@ -70,7 +70,11 @@ def plan_alerts(
     wanted = set(settings.kinds)
     planned: list[Alert] = []
     for story_id in dict.fromkeys(story_ids):
-        found = current_figures(db, story_id, disagreement_window_s=disagreement_window_s)
+        found = current_figures(
+            store.claims.StoryFactsReader(db),
+            story_id,
+            disagreement_window_s=disagreement_window_s,
+        )
         if found is None:
             continue
         candidates = {

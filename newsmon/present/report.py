@@ -100,7 +100,11 @@ def build_report(
     timelines = [
         t
         for t in (
-            story_timeline(db, story_id, disagreement_window_s=disagreement_window_s)
+            story_timeline(
+                store.claims.StoryFactsReader(db),
+                story_id,
+                disagreement_window_s=disagreement_window_s,
+            )
             for story_id in store.stories.report_story_ids(db, stories)
         )
         if t is not None

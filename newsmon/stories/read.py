@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from newsmon.core.settings import StoriesSettings, parse_duration
-from newsmon.facts.timeline import safe_text
+from newsmon.core.text import safe_text
 from newsmon.stories.features import display_term, stamp
 from newsmon.stories.index import StoryReads
 
