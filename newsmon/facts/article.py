@@ -42,7 +42,7 @@ def extract_claims(
     code = lex.lang if lang.split("-")[0].lower() == lex.lang else lang
     found: list[tuple[Claim, NP]] = []
     original, text = text, normalise_digits(text)  # same length: spans hold for both
-    latest_year = max((int(y) for y in _YEAR_RE.findall(text)), default=0)
+    latest_year = -1  # the latest year the text names, read when a sentence holds a claim
     violent = False  # a claim, a trigger or a word that tells a violent or accidental event
     for start, end in sentences(text, lex):
         words = WORD_RE.findall(text[start:end].lower().replace("’", "'"))
@@ -53,6 +53,8 @@ def extract_claims(
         if not raws:
             continue
         raws = add_besides(toks, sum_others(toks, join_self(toks, share_out(raws))))
+        if latest_year < 0:
+            latest_year = max((int(y) for y in _YEAR_RE.findall(text)), default=0)
         raws.extend(ordinal_victims(toks, raws))
         present = set(words)
         if lex.elisions:
@@ -73,7 +75,7 @@ def extract_claims(
             found.append((claim, raw.np))
             if not _natural_death(toks, raw, markers["natural"], lex):
                 violent = True
-    if not violent and lex.events.isdisjoint(_plain_words(text, lex)):
+    if found and not violent and lex.events.isdisjoint(_plain_words(text, lex)):
         # An obituary: every death told is one a person may die of age or illness, with the
         # age or the illness said, and nothing in the text is an attack, crash or disaster.
         found = [(c, np) for c, np in found if c.kind != "killed"]

@@ -22,7 +22,7 @@ from newsmon.facts.numbers import Quantity, read_quantity
 
 # A full stop between a lower-case letter and a capitalised word ends a sentence even without a
 # space (scraped text: "laid to rest.Kwame El-Amin, 42, was").
-_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+|\n\s*|(?<=[^\W\d_])\.(?=[A-Z][a-z])")
+_SENTENCE_END_RE = re.compile(r"[.!?…]+(?:[\"'”’»)\]]*\s+|(?=[A-Z][a-z]))|\n\s*")
 _LAST_WORD_RE = re.compile(r"(?:^|[\s(\"'“])((?:[^\W\d_]\.)+[^\W\d_]?|[^\W\d_]+)\.$")
 WORD_RE = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 
@@ -34,6 +34,9 @@ def sentences(text: str, lex: Lexicon) -> list[tuple[int, int]]:
     for match in _SENTENCE_END_RE.finditer(text):
         end = match.end()
         mark = match.group()
+        # No space after the stop: only "rest.Kwame", a lower-case letter before it.
+        if mark[-1] in ".!?…" and match.start() > 0 and not text[match.start() - 1].islower():
+            continue
         if mark[0] == "." and "\n" not in mark:
             following = text[end : end + 1]
             if following.islower():
