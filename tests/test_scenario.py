@@ -2,9 +2,10 @@
 
 Tick 0: a wire figure "at least 240 killed" on meridian and three wire copies. Tick 1:
 meridian edits its page to "more than 255" and "14,000 displaced", courrier (in French) and
-harbor publish the new figures. The story's timeline, an alert webhook on loopback and the
-report must tell that story, with sources, without taking "half a million since 2011" for
-the toll, and without alerting twice.
+harbor publish the new figures; harbor says it as the seed did ("More than 14,000 people,
+almost half of whom are children, have been displaced ..., according to OCHA"). The story's
+timeline, an alert webhook on loopback and the report must tell that story, with sources,
+without taking "half a million since 2011" for the toll, and without alerting twice.
 """
 
 from __future__ import annotations
@@ -97,7 +98,9 @@ def test_the_karsa_story_from_wire_figure_to_silent_edit(site, tmp_path, receive
         for row in db.execute("SELECT fetched_at FROM versions WHERE id = ?", [e["version_id"]])
     }
     assert fetched == {seen_at_tick_1}  # 14,000 appeared with the second tick
-    assert timeline["current"]["displaced"]["value"] == 14_000
+    current = timeline["current"]["displaced"]
+    assert (current["value"], current["qualifier"]) == (14_000, "more_than")
+    assert current["outlet"] == "harbor" and current["attributed_to"] == "OCHA"
     stale = [e for e in killed if "stale" in e["flags"]]
     assert stale and all(e["value"] == 240 for e in stale)  # the wire copies never updated
 

@@ -238,7 +238,16 @@ def _best(claims: Iterable[Claim]) -> Claim | None:
     if not pool:
         return None
     lead = [c for c in pool if c.span[0] < _LEAD_CHARS] or pool
-    return max(lead, key=lambda c: (_RANK.get(c.qualifier, 0), c.value or 0, -c.span[0]))
+    # At an equal value "more than 14,000" says more than "14,000" (as the timeline orders them).
+    return max(
+        lead,
+        key=lambda c: (
+            _RANK.get(c.qualifier, 0),
+            c.value or 0,
+            c.qualifier == "more_than",
+            -c.span[0],
+        ),
+    )
 
 
 def headline_figures(claims: list[Claim]) -> dict[str, Claim | None]:

@@ -393,8 +393,9 @@ N1 = Text(
     summary="Twenty-four trucks have been held at a crossing south of the city since Sunday.",
     paragraphs=(
         "A convoy of 24 trucks carrying food, medicine and fuel was still waiting on Tuesday "
-        "night at a crossing 30 kilometres south of Karsa, as the United Nations said 14,000 "
-        "people had been displaced by four days of fighting in the city.",
+        "night at a crossing 30 kilometres south of Karsa. More than 14,000 people, almost half "
+        "of whom are children, have been displaced by four days of fighting in the city, "
+        "according to OCHA, the UN's humanitarian office.",
         "More than 255 people have been killed since the government offensive began on "
         f"Saturday, according to the {MONITOR}, a UK-based group that tracks the war through "
         "sources on the ground.",
@@ -421,7 +422,7 @@ N1 = Text(
     modified_min=40,
     headline=(
         Figure("killed", "more_than", 255, MONITOR, "More than 255"),
-        Figure("displaced", "exact", 14_000, "United Nations", "14,000"),
+        Figure("displaced", "more_than", 14_000, "OCHA", "More than 14,000"),
     ),
 )
 
