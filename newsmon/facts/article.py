@@ -71,6 +71,10 @@ def extract_claims(
         sentence = original[start:end].strip()
         for raw in raws:
             scope = "forecast" if raw.forecast else scope_of(raw, markers, raws, chunk_of, intro)
+            if not raw.is_subcount and markers["subcount"]:
+                # "The main hospital alone received 40 bodies": part of the toll, not the toll.
+                near = {chunk_of[min(raw.np.start, raw.trigger)], chunk_of[raw.trigger]}
+                raw.is_subcount = any(chunk_of[m] in near for m in markers["subcount"])
             claim = _claim(toks, raw, scope, source, sentence, code)
             found.append((claim, raw.np))
             if not _natural_death(toks, raw, markers["natural"], lex):

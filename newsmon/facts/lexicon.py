@@ -94,7 +94,13 @@ _SCHEMA: dict[str, dict[str, str]] = {
     },
     "who": {"singular": _STRS, "plural": _STRS},
     "attribution": {"according_to": _LIST, "verbs": _LIST, "common_sources": _LIST, "stop": _LIST},
-    "scope": {"cumulative": _LIST, "historical": _LIST, "other_event": _LIST, "natural": _LIST},
+    "scope": {
+        "cumulative": _LIST,
+        "historical": _LIST,
+        "other_event": _LIST,
+        "natural": _LIST,
+        "subcount": _LIST,
+    },
 }
 # Trigger roles: after its subject ("2 were killed", "3 dead"), before its object ("killing
 # 3"), both ("killed 3", "3 killed"), a state reached through a gap ("was taken to hospital
@@ -458,7 +464,8 @@ def _build_lexicon(lang: str, data: dict[str, Any]) -> Lexicon:
 # Marker lists: cumulative and historical mark the claim nearest to them; other_event ("comes
 # after", "weeks after another") opens a clause about another event: claims after it are old.
 # natural: an age at death or an illness, for obituaries ("dies aged 85").
-_SCOPE_MARKERS = ("cumulative", "historical", "other_event", "natural")
+# subcount: a count restricted to one hospital or one day ("the main hospital alone").
+_SCOPE_MARKERS = ("cumulative", "historical", "other_event", "natural", "subcount")
 
 
 def _rarest_word(words: tuple[str, ...], phrases: dict[tuple[str, ...], Entry]) -> str:
