@@ -68,7 +68,7 @@ def claims_in_sentence(toks: list[Tok]) -> list[Raw]:
         if raw.rule != "self" and any((raw.kind, k) in used for k in span):
             continue
         used.update((raw.kind, k) for k in span)
-        raw.forecast = raw.forecast or _forecast(toks, raw.trigger)
+        raw.forecast = raw.forecast or _forecast(toks, raw.trigger) or _forecast(toks, raw.np.start)
         found.append(raw)
     found.extend(_elliptic_subcounts(toks, found, {k for _, k in used}))
     for raw in found:
@@ -82,12 +82,33 @@ def claims_in_sentence(toks: list[Tok]) -> list[Raw]:
     return found
 
 
+def _describes_group(toks: list[Tok], np: NP, i: int) -> bool:
+    """Say whether a participle describes the whole of a partitive: "One of the five people
+    shot and killed was from Ohio", "Teenager one of two people injured" (5 and 2), not "45 of
+    the 300 passengers were killed" nor "Dois dos quatro ocupantes morreram" (45 and 2)."""
+    if np.end != i - 1 or toks[i].mark == "finite":
+        return False
+    before = toks[np.start - 1] if np.start > 0 else None
+    if before is not None and before.tag in "APC":
+        return True  # "was one of", "Teenager one of"
+    for t in toks[i + 1 :]:
+        if t.tag in ";.":
+            return False
+        if t.tag == "A":
+            return True  # a verb of its own follows: the participle was a modifier
+    return False
+
+
 def _forecast(toks: list[Tok], i: int) -> bool:
-    """Say whether the verb group before token ``i`` is a forecast: "could kill", "will die"."""
+    """Say whether the verb group before token ``i`` is a forecast: "could kill", "will die".
+
+    Checked before the trigger and before its noun phrase ("pourrait faire des milliers de
+    morts").
+    """
     for j in range(i - 1, max(-1, i - 6), -1):
         if toks[j].mark == "forecast":
             return True
-        if toks[j].tag not in "ARvtwG":
+        if toks[j].tag not in "ARvtwGdoa":
             return False
     return False
 
@@ -128,9 +149,7 @@ def _trigger(toks: list[Tok], i: int, found: list[Raw]) -> Raw | None:
     if k == i - 1 and k >= 1 and toks[k].tag == "o" and toks[k - 1].tag in "NZ":
         k -= 1  # "des dizaines de morts", "milhares de desalojados"
     subject = _subject(toks, k)
-    if subject is not None and subject.whole is not None and k == i - 1:
-        # No verb between: the trigger describes the group. "One of the five people shot
-        # and killed was ...": five killed; "45 of the 300 passengers were killed": 45.
+    if subject is not None and subject.whole is not None and _describes_group(toks, subject, i):
         subject = subject.whole
     if subject is not None and subject.count is not None:
         return Raw(kind, subject, i, "share" if t.aux == "share" else "subject")
@@ -242,7 +261,8 @@ def _subject_past_modifier(toks: list[Tok], k: int) -> NP | None:
         t = toks[p]
         if t.tag in ",;.&NQvA@XWDS" or t.aux == "function":
             return None  # "calls 911 after being struck": "after" opens no modifier
-        if t.aux == "prep" or t.tag == "o":
+        contraction = t.tag == "d" and p >= 1 and toks[p - 1].tag in "PHy"  # "do", "del", "du"
+        if t.aux == "prep" or t.tag == "o" or contraction:
             prepositions += 1
             if prepositions > 1:
                 return None  # "voted 52-48 on a bill for injured veterans"

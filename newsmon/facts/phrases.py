@@ -56,8 +56,9 @@ def _np_back(toks: list[Tok], e: int, unknown: bool = True) -> NP | None:
         before = toks[e - 1]
         if before.tag in "ad" or (before.tag == "N" and before.qty == _ONE):
             return NP(e - 1, e, 1)  # "a fourth (was wounded)", "un troisième (est mort)"
-    if t.tag == "y" and e >= 2 and toks[e - 1].tag == "o" and toks[e - 2].tag == "P":
-        np = _np_back(toks, e - 2)  # "un homme de 24 ans", "um homem de 24 anos"
+    age = t.tag == "y" or (t.tag == "U" and t.aux == "age")
+    if age and e >= 2 and toks[e - 1].tag == "o" and toks[e - 2].tag == "P":
+        np = _np_back(toks, e - 2)  # "un homme de 24 ans", "a boy of 8"
         if np is not None:
             np.end = e
         return np
@@ -85,8 +86,13 @@ def _np_back(toks: list[Tok], e: int, unknown: bool = True) -> NP | None:
         if np.start > 0 and toks[np.start - 1].tag == "d":
             np.start -= 1  # "the two victims"
         s = np.start
+        of = None
         if s >= 2 and toks[s - 1].tag == "o" and toks[s - 2].tag in "NZ":
-            part = _number_np(toks, s - 2, e, who)  # "45 of the 300 passengers": 45
+            of = s - 2  # "45 of the 300 passengers"
+        elif s >= 1 and toks[s].tag == "d" and toks[s - 1].tag in "NZ":
+            of = s - 1  # "Dois dos quatro ocupantes": "dos" is "de" and "os"
+        if of is not None:
+            part = _number_np(toks, of, e, who)
             part.whole = np
             return part
         return np
@@ -184,6 +190,7 @@ def np_forward(toks: list[Tok], s: int) -> NP | None:
         while k < n and k - pos <= 3 and toks[k].tag in "jyC":
             k += 1
         if k < n and toks[k].tag == "P":
+            k = _head(toks, k)  # "a militant commander": the last noun is the head
             count = None if toks[k].plural else 1
             ref = t.tag == "d" and count == 1 and t.aux != "possessive"
             return NP(s, k, count, qual=qual, who=toks[k].who, ref=ref)
@@ -218,10 +225,18 @@ def _number_np_forward(toks: list[Tok], s: int, pos: int, qual: str | None) -> N
     while k < n and k - pos <= 3 and toks[k].tag in "jyC":
         k += 1
     if k < n and toks[k].tag == "P":
+        k = _head(toks, k)  # "deux autres policiers"
         return NP(s, k, qty.value, qty, qual, toks[k].who)
     if pos + 1 < n and toks[pos + 1].tag == "w" and toks[pos + 1].aux not in ("function", "prep"):
         return None  # "killed 90,280 deer": a count of something else
     return NP(s, pos, qty.value, qty, qual)
+
+
+def _head(toks: list[Tok], k: int) -> int:
+    """Return the last of the people nouns that follow one another from ``k``."""
+    while k + 1 < len(toks) and toks[k + 1].tag == "P" and toks[k + 1].aux != "possessive":
+        k += 1
+    return k
 
 
 def np_list_forward(toks: list[Tok], s: int) -> NP | None:

@@ -225,7 +225,13 @@ def tag_tokens(toks: list[Tok], lex: Lexicon) -> list[Tok]:
 
 
 def _places(toks: list[Tok], lex: Lexicon) -> None:
-    """Untag names after a preposition of place: "in Kyiv", "à Paris", "em São Paulo"."""
+    """Untag names after a preposition of place: "in Kyiv", "à Paris", "em São Paulo".
+
+    A capitalised auxiliary before a name is a first name: "Will Kramer", "May Evans".
+    """
+    for i, t in enumerate(toks[:-1]):
+        if t.tag == "A" and " " not in t.low and t.raw[:1].isupper() and toks[i + 1].tag == "C":
+            t.tag, t.mark = "C", None
     inside = False
     for i, t in enumerate(toks):
         if t.tag == "C" and (inside or (i > 0 and toks[i - 1].low in lex.place_prepositions)):
