@@ -310,7 +310,7 @@ def _toll(toks: list[Tok], i: int, reach: bool = False) -> Raw | None:
     for k in range(i + 1, min(i + _TOLL_REACH, n)):
         tag = toks[k].tag
         if tag in ";.TXWD":
-            return None
+            break
         if toks[k].mark == "reach":
             reached = True
         elif tag in "QN" and not reached:
@@ -326,7 +326,24 @@ def _toll(toks: list[Tok], i: int, reach: bool = False) -> Raw | None:
                 return None  # "bilan de 3 blessés": the figure names its own kind
             forecast = any(t.mark == "forecast" for t in toks[i + 1 : k])
             return Raw(toks[i].kind or "", np, i, "toll", forecast=forecast)
-    return None
+    return _toll_before(toks, i)
+
+
+def _toll_before(toks: list[Tok], i: int) -> Raw | None:
+    """Read a figure told before its toll noun: "Sube a 40 la cifra de muertos", "Sobe para
+    40 o número de mortos"."""
+    k = i - 1
+    while k >= 0 and toks[k].tag == "d":
+        k -= 1
+    if k < 1 or toks[k].tag != "N":
+        return None
+    start = k - 1 if toks[k - 1].tag == "Q" else k
+    if start < 1 or toks[start - 1].mark != "reach":
+        return None
+    np = np_forward(toks, start)
+    if np is None or np.count is None:
+        return None
+    return Raw(toks[i].kind or "", np, i, "toll")
 
 
 def _state(toks: list[Tok], i: int) -> Raw | None:

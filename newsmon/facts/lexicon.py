@@ -402,9 +402,9 @@ def _build_lexicon(lang: str, data: dict[str, Any]) -> Lexicon:
     auxiliaries = {
         toks(a)[0] for a in [*grammar.get("passive", []), *grammar.get("perfect", [])] if toks(a)
     }
-    for key, entry in list(phrases.items()):
-        if entry.tag in "TX" and entry.kind and len(key) > 1 and key[0] in auxiliaries:
-            phrases[key] = replace(entry, mark="finite")
+    for phrase, entry in list(phrases.items()):
+        if entry.tag in "TX" and entry.kind and len(phrase) > 1 and phrase[0] in auxiliaries:
+            phrases[phrase] = replace(entry, mark="finite")
     # Marks ride on whatever the phrase already is: "could be" stays a passive auxiliary.
     for mark in ("forecast", "taking", "reach", "besides"):
         for value in grammar.get(mark, []):

@@ -68,6 +68,13 @@ def _np_back(toks: list[Tok], e: int, unknown: bool = True) -> NP | None:
         if len(t.low) > 3 and t.low.endswith(("s", "x")) and (np.count or 0) > 1:
             return np
         return None
+    if t.other and t.tag in "jP" and not t.plural and t.qty is None:
+        # "and another was wounded", "e outro ficou ferido", "et un autre blessé": one more
+        # person, in a coordination; not "hundreds more", "d'un autre corps".
+        s = e - 1 if e >= 1 and toks[e - 1].tag in "aN" and toks[e - 1].qty in (None, _ONE) else e
+        if s >= 1 and toks[s - 1].tag == "&":
+            return NP(s, e, 1, other=True)
+        return None
     if t.tag not in "Py":
         return None
     who = t.who
