@@ -1328,6 +1328,107 @@ CASES: list[tuple[str, str, list[dict]]] = [
         "Two soldiers were killed and another was wounded.",
         [{"kind": "killed", "value": 2}, {"kind": "injured", "value": 1}],
     ),
+    # --- issue 12: partitives of the injured, bodies, drowning, clauses after 'but'
+    ("es", "La cifra de víctimas mortales asciende a 20.", [{"kind": "killed", "value": 20}]),
+    (
+        "es",
+        "Una persona muerta y dos heridas en el choque.",
+        [{"kind": "killed", "value": 1}, {"kind": "injured", "value": 2}],
+    ),
+    ("es", "El temporal se saldó con un saldo de cinco muertos.", [{"kind": "killed", "value": 5}]),
+    (
+        "es",
+        "Se registraron tres muertos y diez heridos.",
+        [{"kind": "killed", "value": 3}, {"kind": "injured", "value": 10}],
+    ),
+    (
+        "es",
+        "Las autoridades confirmaron el fallecimiento de tres personas.",
+        [{"kind": "killed", "value": 3}],
+    ),
+    ("es", "A causa de las lluvias murieron tres personas.", [{"kind": "killed", "value": 3}]),
+    ("es", "Hallaron los cuerpos sin vida de dos hombres.", [{"kind": "killed", "value": 2}]),
+    ("es", "El incendio dejó dos personas fallecidas.", [{"kind": "killed", "value": 2}]),
+    ("es", "Tres de los heridos se encuentran en estado grave.", [{"kind": "injured", "value": 3}]),
+    (
+        "es",
+        "Un joven de 19 años murió tras recibir varios disparos.",
+        [{"kind": "killed", "value": 1}],
+    ),
+    (
+        "es",
+        "Los dos ocupantes del vehículo fallecieron en el acto.",
+        [{"kind": "killed", "value": 2}],
+    ),
+    (
+        "es",
+        "El atentado causó 12 muertos y más de 50 heridos.",
+        [
+            {"kind": "killed", "value": 12},
+            {"kind": "injured", "value": 50, "qualifier": "more_than"},
+        ],
+    ),
+    ("pt", "Foram registradas três mortes no fim de semana.", [{"kind": "killed", "value": 3}]),
+    ("pt", "O desabamento vitimou três pessoas.", [{"kind": "killed", "value": 3}]),
+    ("pt", "Três pessoas perderam a vida no acidente.", [{"kind": "killed", "value": 3}]),
+    (
+        "pt",
+        "O tiroteio deixou um morto e dois feridos.",
+        [{"kind": "killed", "value": 1}, {"kind": "injured", "value": 2}],
+    ),
+    ("pt", "Os dois ocupantes do veículo morreram no local.", [{"kind": "killed", "value": 2}]),
+    (
+        "pt",
+        "Um jovem de 19 anos morreu após ser atingido por disparos.",
+        [{"kind": "killed", "value": 1}],
+    ),
+    (
+        "pt",
+        "O atentado causou 12 mortes e deixou mais de 50 feridos.",
+        [
+            {"kind": "killed", "value": 12},
+            {"kind": "injured", "value": 50, "qualifier": "more_than"},
+        ],
+    ),
+    ("pt", "A vítima foi levada ao hospital, mas não resistiu.", [{"kind": "killed", "value": 1}]),
+    ("pt", "Três das vítimas estão em estado grave.", [{"kind": "injured", "value": 3}]),
+    ("pt", "Duas pessoas morreram afogadas na praia.", [{"kind": "killed", "value": 2}]),
+    (
+        "fr",
+        "L'attentat a fait 12 morts et plus de 50 blessés.",
+        [
+            {"kind": "killed", "value": 12},
+            {"kind": "injured", "value": 50, "qualifier": "more_than"},
+        ],
+    ),
+    (
+        "fr",
+        "Les deux occupants du véhicule sont morts sur le coup.",
+        [{"kind": "killed", "value": 2}],
+    ),
+    (
+        "fr",
+        "Un jeune homme de 19 ans est mort après avoir été touché par balle.",
+        [{"kind": "killed", "value": 1}],
+    ),
+    ("fr", "Trois des blessés sont dans un état grave.", [{"kind": "injured", "value": 3}]),
+    ("fr", "Deux personnes se sont noyées.", [{"kind": "killed", "value": 2}]),
+    ("fr", "Le décès de trois personnes a été confirmé.", [{"kind": "killed", "value": 3}]),
+    ("en", "Three of the injured are in a serious condition.", [{"kind": "injured", "value": 3}]),
+    ("en", "Both occupants of the car died at the scene.", [{"kind": "killed", "value": 2}]),
+    (
+        "en",
+        "A 19-year-old man died after being shot several times.",
+        [{"kind": "killed", "value": 1}],
+    ),
+    (
+        "en",
+        "The bombing killed 12 people and wounded more than 50.",
+        [
+            {"kind": "killed", "value": 12},
+            {"kind": "injured", "value": 50, "qualifier": "more_than"},
+        ],
+    ),
 ]
 
 

@@ -157,6 +157,11 @@ def _trigger(toks: list[Tok], i: int, found: list[Raw]) -> Raw | None:
         shared = _shared_subject(toks, k, found)
         if shared is not None:
             return Raw(kind, shared, i, "shared_subject")  # "was shot twice and died"
+    if k >= 1 and toks[k].tag in "&w" and toks[k - 1].tag == "," and toks[k].aux != "prep":
+        # "A vítima foi levada ao hospital, mas não resistiu": the sentence's subject.
+        first = np_list_forward(toks, 0)
+        if first is not None and first.count == 1 and first.ref and toks[first.end].tag in "PC":
+            return Raw(kind, first, i, "shared_subject")
     if not t.active:
         after = np_list_forward(toks, i + 1)
         if (

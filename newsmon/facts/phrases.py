@@ -52,6 +52,9 @@ def _np_back(toks: list[Tok], e: int, unknown: bool = True) -> NP | None:
         return NP(s, e, 1, ref=True)
     if t.tag in "NZ":
         return _number_np(toks, e, e, None)
+    partitive = e >= 3 and toks[e - 1].tag == "d" and toks[e - 2].tag == "o"
+    if t.tag == "T" and partitive and toks[e - 3].tag in "NZ":
+        return _number_np(toks, e - 3, e, None)  # "Three of the injured", "Tres de los heridos"
     if t.tag == "j" and t.qty is not None and e >= 1:
         before = toks[e - 1]
         if before.tag in "ad" or (before.tag == "N" and before.qty == _ONE):
