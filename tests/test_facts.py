@@ -1429,6 +1429,24 @@ CASES: list[tuple[str, str, list[dict]]] = [
             {"kind": "injured", "value": 50, "qualifier": "more_than"},
         ],
     ),
+    # --- issue 12: headline-style objects, states after "with"
+    (
+        "en",
+        "Fourteen shot dead in bar, with nine others in critical condition.",
+        [{"kind": "killed", "value": 14}, {"kind": "injured", "value": 9}],
+    ),
+    ("en", "Air strike kills missile commander", [{"kind": "killed", "value": 1}]),
+    (
+        "en",
+        "The strike killed a top rebel commander and one other person.",
+        [{"kind": "killed", "value": 2}],
+    ),
+    (
+        "en",
+        "A teenager accidentally shot another teen, killing the youth.",
+        [{"kind": "killed", "value": 1}],
+    ),
+    ("es", "Un tiroteo mata a un joven comerciante", [{"kind": "killed", "value": 1}]),
 ]
 
 

@@ -195,11 +195,15 @@ def _resolve(found: list[tuple[Claim, NP]]) -> list[Claim]:
         if hurt and all(id(c) in refs for c in hurt):
             claims = [c for c in claims if id(c) not in refs]
     out = [c for c in claims if c.kind not in (SHOT, VICTIMS)]
-    others = {id(c) for c, np in found if np.other}
+    # "five others", "and another was shot": people beyond those counted; not "another teen".
+    others = {id(c) for c, np in found if np.other and ((np.count or 0) > 1 or np.start == np.end)}
     for kind, rule in ((SHOT, "shot_not_killed"), (VICTIMS, "victims_not_killed")):
         top = _best(c for c in claims if c.kind == kind)
         # "Five others were shot" after the dead were counted: those five are all hurt.
-        less = 0 if top is not None and id(top) in others else dead
+        after_dead = top is not None and any(
+            c.kind == "killed" and c.span < top.span for c in claims if c.value
+        )
+        less = 0 if top is not None and id(top) in others and after_dead else dead
         if top is not None and top.value is not None and top.value > less:
             value = top.value - less
             out.append(

@@ -356,6 +356,15 @@ def _state(toks: list[Tok], i: int) -> Raw | None:
     top = i - 1
     if top >= 0 and toks[top].tag == "Z":
         return Raw(toks[i].kind or "", NP(top, top, 0, ZERO), i, "subject")  # "no injuries"
+    if i >= 2 and toks[i - 1].aux == "prep" and toks[i - 2].tag in NP_END:
+        np = np_list_back(toks, i - 2)  # "with nine others in critical condition"
+        if (
+            np is not None
+            and np.count is not None
+            and np.start > 0
+            and toks[np.start - 1].aux in ("function", "prep")
+        ):
+            return Raw(toks[i].kind or "", np, i, "state")
     if top >= 0 and toks[top].tag == "N":
         top -= 1  # "with two gunshot wounds": the number counts wounds
     for k in range(top, max(-1, i - 12), -1):
@@ -372,15 +381,6 @@ def _state(toks: list[Tok], i: int) -> Raw | None:
             if subject is None or subject.count is None:
                 return None
             return Raw(toks[i].kind or "", subject, i, "state")
-    if i >= 2 and toks[i - 1].aux == "prep" and toks[i - 2].tag in NP_END:
-        np = np_list_back(toks, i - 2)  # "with nine others in critical condition"
-        if (
-            np is not None
-            and np.count is not None
-            and np.start > 0
-            and toks[np.start - 1].aux in ("function", "prep")
-        ):
-            return Raw(toks[i].kind or "", np, i, "state")
     return None
 
 

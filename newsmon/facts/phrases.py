@@ -199,6 +199,8 @@ def np_forward(toks: list[Tok], s: int) -> NP | None:
             return np
         while k < n and k - pos <= 3 and toks[k].tag in "jyC":
             k += 1
+        if k < n and toks[k].tag != "P":
+            k = _modifiers_to_noun(toks, k, pos + 6)  # "a top Palestinian Islamic Jihad commander"
         if k < n and toks[k].tag == "P":
             k = _head(toks, k)  # "a militant commander": the last noun is the head
             count = None if toks[k].plural else 1
@@ -206,6 +208,11 @@ def np_forward(toks: list[Tok], s: int) -> NP | None:
             return NP(s, k, count, qual=qual, who=toks[k].who, ref=ref)
         if k - 1 > pos and toks[k - 1].tag == "y":
             return NP(s, k - 1, 1, qual=qual)  # "a 24-year-old"
+        return None
+    if t.tag in "jw" and qual is None:
+        k = _modifiers_to_noun(toks, pos, pos + 3)  # headlines: "kills missile commander"
+        if k > pos and k < n and toks[k].tag in "Py" and not toks[k].plural:
+            return NP(pos, _head(toks, k), 1, who=toks[k].who)
         return None
     if t.tag == "P" and not t.plural and qual is None:
         return NP(pos, pos, 1, who=t.who)  # "shot himself and son"
@@ -240,6 +247,15 @@ def _number_np_forward(toks: list[Tok], s: int, pos: int, qual: str | None) -> N
     if pos + 1 < n and toks[pos + 1].tag == "w" and toks[pos + 1].aux not in ("function", "prep"):
         return None  # "killed 90,280 deer": a count of something else
     return NP(s, pos, qty.value, qty, qual)
+
+
+def _modifiers_to_noun(toks: list[Tok], k: int, limit: int) -> int:
+    """Skip words that may modify a people noun ("top", "missile", "unarmed"); return where
+    the noun is, or ``k`` when none follows before ``limit``."""
+    j = k
+    while j < len(toks) and j < limit and toks[j].tag in "jwyC" and toks[j].aux is None:
+        j += 1
+    return j if j < len(toks) and toks[j].tag in "Py" else k
 
 
 def _head(toks: list[Tok], k: int) -> int:
