@@ -34,43 +34,60 @@ def _marks(values: list[Any]) -> str:
     return ", ".join("?" * len(values))
 
 
-def _member(row: dict[str, Any]) -> Member:
+# Records are built from rows of these columns, in this order (``db.execute`` rather than
+# ``db.query`` on the per-article path: sqlite-utils wraps each query in a savepoint, three
+# statements where one does).
+MEMBER = (
+    "article_id, story_id, version_id, source_id, joined, score, wire_group_id, in_profile, "
+    "event_at, day, title, vector, lead_vector, terms, lang"
+)
+STORY = (
+    "id, title, title_at, key_terms, first_seen, last_seen, first_day, last_day, articles, "
+    "outlets, profile, lead_profile, profile_docs, status, merged_into"
+)
+
+
+def _member(row: tuple[Any, ...]) -> Member:
+    (article_id, story_id, version_id, source_id, joined, score, group, in_profile) = row[:8]
+    event_at, day, title, vector, lead_vector, terms, lang = row[8:]
     return Member(
-        article_id=int(row["article_id"]),
-        story_id=int(row["story_id"]),
-        version_id=int(row["version_id"]),
-        source_id=row["source_id"],
-        joined=row["joined"],
-        score=row["score"],
-        wire_group_id=row["wire_group_id"],
-        in_profile=bool(row["in_profile"]),
-        event_at=row["event_at"],
-        day=int(row["day"]),
-        title=row["title"],
-        vector=row["vector"],
-        lead_vector=row["lead_vector"],
-        terms=json.loads(row["terms"] or "[]"),
-        lang=row["lang"],
+        article_id=int(article_id),
+        story_id=int(story_id),
+        version_id=int(version_id),
+        source_id=source_id,
+        joined=joined,
+        score=score,
+        wire_group_id=group,
+        in_profile=bool(in_profile),
+        event_at=event_at,
+        day=int(day),
+        title=title,
+        vector=vector,
+        lead_vector=lead_vector,
+        terms=json.loads(terms or "[]"),
+        lang=lang,
     )
 
 
-def _story(row: dict[str, Any]) -> Story:
+def _story(row: tuple[Any, ...]) -> Story:
+    (story_id, title, title_at, key_terms, first_seen, last_seen, first_day, last_day) = row[:8]
+    articles, outlets, profile, lead_profile, profile_docs, status, merged_into = row[8:]
     return Story(
-        id=int(row["id"]),
-        title=row["title"],
-        title_at=row["title_at"],
-        key_terms=json.loads(row["key_terms"] or "[]"),
-        first_seen=row["first_seen"],
-        last_seen=row["last_seen"],
-        first_day=int(row["first_day"]),
-        last_day=int(row["last_day"]),
-        articles=int(row["articles"]),
-        outlets=int(row["outlets"]),
-        profile=row["profile"],
-        lead_profile=row["lead_profile"],
-        profile_docs=int(row["profile_docs"]),
-        status=row["status"],
-        merged_into=row["merged_into"],
+        id=int(story_id),
+        title=title,
+        title_at=title_at,
+        key_terms=json.loads(key_terms or "[]"),
+        first_seen=first_seen,
+        last_seen=last_seen,
+        first_day=int(first_day),
+        last_day=int(last_day),
+        articles=int(articles),
+        outlets=int(outlets),
+        profile=profile,
+        lead_profile=lead_profile,
+        profile_docs=int(profile_docs),
+        status=status,
+        merged_into=merged_into,
     )
 
 
@@ -130,9 +147,10 @@ def count_document(db: sqlite_utils.Database, feature_ids: list[int]) -> None:
 
 def member(db: sqlite_utils.Database, article_id: int) -> Member | None:
     """Return an article's story membership."""
-    for row in db.query("SELECT * FROM story_articles WHERE article_id = ?", [article_id]):
-        return _member(row)
-    return None
+    row = db.execute(
+        f"SELECT {MEMBER} FROM story_articles WHERE article_id = ?", [article_id]
+    ).fetchone()
+    return None if row is None else _member(row)
 
 
 def story_of(db: sqlite_utils.Database, article_id: int) -> int | None:
@@ -147,8 +165,8 @@ def members(db: sqlite_utils.Database, article_ids: list[int]) -> list[Member]:
     """Return the memberships of these articles."""
     return [
         _member(row)
-        for row in db.query(
-            f"SELECT * FROM story_articles WHERE article_id IN ({_marks(article_ids)})",
+        for row in db.execute(
+            f"SELECT {MEMBER} FROM story_articles WHERE article_id IN ({_marks(article_ids)})",
             article_ids,
         )
     ]
@@ -159,13 +177,13 @@ def story_members(
 ) -> list[Member]:
     """Return a story's members (only ``article_ids`` among them), earliest first."""
     if article_ids is None:
-        rows = db.query(
-            "SELECT * FROM story_articles WHERE story_id = ? ORDER BY event_at, article_id",
+        rows = db.execute(
+            f"SELECT {MEMBER} FROM story_articles WHERE story_id = ? ORDER BY event_at, article_id",
             [story_id],
         )
     else:
-        rows = db.query(
-            "SELECT * FROM story_articles WHERE story_id = ? "
+        rows = db.execute(
+            f"SELECT {MEMBER} FROM story_articles WHERE story_id = ? "
             f"AND article_id IN ({_marks(article_ids)})",
             [story_id, *article_ids],
         )
@@ -176,8 +194,8 @@ def recent_members(db: sqlite_utils.Database, story_id: int, limit: int) -> list
     """Return the ``limit`` latest members counted in a story's profile."""
     return [
         _member(row)
-        for row in db.query(
-            "SELECT * FROM story_articles WHERE story_id = ? AND in_profile = 1 "
+        for row in db.execute(
+            f"SELECT {MEMBER} FROM story_articles WHERE story_id = ? AND in_profile = 1 "
             "ORDER BY day DESC LIMIT ?",
             [story_id, limit],
         )
@@ -209,8 +227,8 @@ def outlet_texts(
 ) -> list[MemberText]:
     """Return headline and stored text of those of ``article_ids`` that are this outlet's."""
     return [
-        MemberText(int(row["article_id"]), row["title"], row["text"])
-        for row in db.query(
+        MemberText(int(article_id), title, text)
+        for article_id, title, text in db.execute(
             "SELECT s.article_id, s.title, v.text FROM story_articles s "
             "LEFT JOIN versions v ON v.id = s.version_id "
             f"WHERE s.source_id = ? AND s.article_id IN ({_marks(article_ids)})",
@@ -289,9 +307,8 @@ def move_members(db: sqlite_utils.Database, article_ids: list[int], story_id: in
 
 def story(db: sqlite_utils.Database, story_id: int) -> Story | None:
     """Return a story."""
-    for row in db.query("SELECT * FROM stories WHERE id = ?", [story_id]):
-        return _story(row)
-    return None
+    row = db.execute(f"SELECT {STORY} FROM stories WHERE id = ?", [story_id]).fetchone()
+    return None if row is None else _story(row)
 
 
 def open_stories(
@@ -300,8 +317,8 @@ def open_stories(
     """Return those of ``story_ids`` that are open and overlap these days."""
     return [
         _story(row)
-        for row in db.query(
-            f"SELECT * FROM stories WHERE id IN ({_marks(story_ids)}) AND status = 'open' "
+        for row in db.execute(
+            f"SELECT {STORY} FROM stories WHERE id IN ({_marks(story_ids)}) AND status = 'open' "
             "AND last_day >= ? AND first_day <= ?",
             [*story_ids, first_day, last_day],
         )

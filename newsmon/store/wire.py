@@ -20,27 +20,36 @@ def _marks(values: list[Any]) -> str:
     return ", ".join("?" * len(values))
 
 
-def _doc(row: dict[str, Any]) -> WireDoc:
+# Index rows are read in this column order (``db.execute``: see store/stories.py).
+DOC = (
+    "article_id, exact_hash, shingles, sample_level, sample, signature, version_id, source_id, "
+    "credit, event_at, wire_group_id"
+)
+
+
+def _doc(row: tuple[Any, ...]) -> WireDoc:
+    article_id, exact_hash, shingles, level, sample, signature, version_id = row[:7]
+    source_id, credit, event_at, group = row[7:]
     return WireDoc(
-        article_id=int(row["article_id"]),
-        exact_hash=int(row["exact_hash"]),
-        shingles=int(row["shingles"]),
-        sample_level=int(row["sample_level"]),
-        sample=row["sample"],
-        signature=row["signature"],
-        version_id=int(row.get("version_id") or 0),
-        source_id=row.get("source_id") or "",
-        credit=row.get("credit"),
-        event_at=row.get("event_at"),
-        wire_group_id=row["wire_group_id"],
+        article_id=int(article_id),
+        exact_hash=int(exact_hash),
+        shingles=int(shingles),
+        sample_level=int(level),
+        sample=sample,
+        signature=signature,
+        version_id=int(version_id or 0),
+        source_id=source_id or "",
+        credit=credit,
+        event_at=event_at,
+        wire_group_id=group,
     )
 
 
 def exact_matches(db: sqlite_utils.Database, exact_hash: int) -> list[WireDoc]:
     """Return (at most 200) stored articles with this exact body hash."""
     return [
-        WireDoc(int(r["article_id"]), exact_hash, 0, 0, b"", b"", wire_group_id=r["wire_group_id"])
-        for r in db.query(
+        WireDoc(int(article_id), exact_hash, 0, 0, b"", b"", wire_group_id=group)
+        for article_id, group in db.execute(
             "SELECT article_id, wire_group_id FROM dedupe_docs WHERE exact_hash = ? LIMIT 200",
             [exact_hash],
         )
@@ -61,9 +70,8 @@ def wire_docs(db: sqlite_utils.Database, article_ids: list[int]) -> list[WireDoc
     """Return the index rows of these articles."""
     return [
         _doc(row)
-        for row in db.query(
-            "SELECT article_id, exact_hash, shingles, sample_level, sample, signature, "
-            f"wire_group_id FROM dedupe_docs WHERE article_id IN ({_marks(article_ids)})",
+        for row in db.execute(
+            f"SELECT {DOC} FROM dedupe_docs WHERE article_id IN ({_marks(article_ids)})",
             article_ids,
         )
     ]
@@ -71,9 +79,8 @@ def wire_docs(db: sqlite_utils.Database, article_ids: list[int]) -> list[WireDoc
 
 def wire_doc(db: sqlite_utils.Database, article_id: int) -> WireDoc | None:
     """Return one article's index row."""
-    for row in db.query("SELECT * FROM dedupe_docs WHERE article_id = ?", [article_id]):
-        return _doc(row)
-    return None
+    row = db.execute(f"SELECT {DOC} FROM dedupe_docs WHERE article_id = ?", [article_id]).fetchone()
+    return None if row is None else _doc(row)
 
 
 def save_wire_doc(
@@ -192,13 +199,14 @@ def link_wire_copy(
 
 def refresh_wire_group(db: sqlite_utils.Database, group_id: int, now: datetime) -> None:
     """Recompute a group's canonical member, credit, size and dates (dissolve it below 2)."""
-    rows = list(
-        db.query(
+    rows = [
+        {"article_id": a, "shingles": s, "event_at": e, "credit": c}
+        for a, s, e, c in db.execute(
             "SELECT article_id, shingles, event_at, credit FROM dedupe_docs "
             "WHERE wire_group_id = ?",
             [group_id],
         )
-    )
+    ]
     if len(rows) < 2:
         db.execute(
             "UPDATE dedupe_docs SET wire_group_id = NULL WHERE wire_group_id = ?", [group_id]
