@@ -544,6 +544,11 @@ def evaluate_semeval(
             [similarities[p.pair_id] for p in with_sim], [-p.overall for p in with_sim]
         )
         result[name] = scored
+    result["pairs"] = {
+        p.pair_id: [similarities.get(p.pair_id), story_of[p.first] == story_of[p.second]]
+        for p in pairs
+        if p.same is not None
+    }
     result["errors"] = [
         {
             "pair": p.pair_id,

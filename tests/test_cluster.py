@@ -135,8 +135,9 @@ def test_names_are_capitalised_mid_sentence_and_elisions_fold() -> None:
     features = extract_features("Convoy Leaves Velmora", text, None).full
     assert "e:velmora" in features
     assert "w:convoy" in features and "e:convoy" not in features  # a headline capital only
-    assert "w:police" in features and "e:police" not in features  # a sentence start only
-    assert "w:armée" in features  # "L'armée" without its article
+    # A sentence start only ("police" is one of the lexicon's event words: w:~police).
+    assert "w:~police" in features and "e:police" not in features
+    assert "w:~army" in features  # "L'armée" without its article
 
 
 # --- assignment -----------------------------------------------------------------------------------
@@ -544,7 +545,7 @@ def test_street_addresses_playlists_and_abbreviations_in_features() -> None:
     assert "e:700 southern" in features
     assert "e:mount" in features and "e:mt" not in features
     assert "w:grandmother" not in features  # another story's headline in a video playlist
-    assert "w:police" in features  # "10:30 p.m." opens a real sentence
+    assert "w:~police" in features  # "10:30 p.m." opens a real sentence
 
 
 def test_words_are_compared_within_one_language_only() -> None:
@@ -641,7 +642,7 @@ def test_the_same_outlets_text_under_an_unrelated_headline_is_its_furniture(mem)
         mem.execute("SELECT terms FROM story_articles WHERE article_id = 2").fetchone()[0]
     )
     assert terms and all(
-        term.split(":")[1] in "officer charged endangering boy dies" for term in terms
+        written.lower() in "officer charged endangering boy dies" for _, written in terms
     )
     # The same outlet moving its own article to a new address keeps the headline: a copy.
     moved = assign(
@@ -801,3 +802,77 @@ def test_work_prepared_outside_the_writer_gives_the_same_stories() -> None:
                 assign_version(StoryStore(db), article, now=T0, prepared=prepared)
         dbs.append(snapshot(db))
     assert dbs[0] == dbs[1]
+
+
+# --- across languages -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "lang"),
+    [
+        (
+            "Erdbeben in der Türkei: Mindestens 20 Tote",
+            "Bei einem schweren Erdbeben im Osten der Türkei sind mindestens 20 Menschen ums "
+            "Leben gekommen. Die türkische Regierung sprach von einer Katastrophe. Präsident "
+            "Erdoğan besuchte die Stadt Elazığ.",
+            "de",
+        ),
+        (
+            "Earthquake in Turkey kills at least 20",
+            "A strong quake struck eastern Turkey, killing at least 20 people, the Turkish "
+            "government said. President Erdogan visited the city of Elazig.",
+            "en",
+        ),
+        (
+            "Séisme en Turquie : au moins 20 morts",
+            "Un puissant tremblement de terre a frappé l'est de la Turquie, faisant au moins 20 "
+            "morts, selon le gouvernement turc. Le président Erdogan s'est rendu à Elazig.",
+            "fr",
+        ),
+    ],
+)
+def test_places_event_words_and_names_are_one_feature_in_every_language(
+    title: str, text: str, lang: str
+) -> None:
+    features = extract_features(title, text, None, lang=lang).full
+    # The country under its name and its adjective, the event, the toll and the people.
+    for key in ("e:turkey", "w:~earthquake", "w:~killed", "e:erdogan", "e:elazig", "n:20"):
+        assert key in features, key
+    assert not any(k in features for k in ("e:türkei", "e:turquie", "e:erdoğan"))
+
+
+def test_german_nouns_are_words_and_names_stay_names() -> None:
+    text = (
+        "Die Regierung in Berlin beschloss am Mittwoch eine Reform der Rente. "
+        "Kanzlerin Angela Merkel sprach von einer Entscheidung für die Zukunft."
+    )
+    features = extract_features(None, text, None, lang="de").full
+    assert "e:angela" in features and "e:merkel" in features and "e:berlin" in features
+    assert "w:~government" in features  # "Regierung": a noun, and an event word
+    assert not any(k in features for k in ("e:reform", "e:rente", "e:entscheidung", "e:zukunft"))
+    assert "e:mittwoch" not in features and "w:mittwoch" not in features  # a function word
+
+
+def test_names_compare_without_diacritics_or_script() -> None:
+    from newsmon.stories.lexicon import fold_name
+
+    assert fold_name("orbán") == fold_name("orban") == "orban"
+    assert fold_name("łódź") == "lodz" and fold_name("straße") == "strasse"
+    assert fold_name("шольц") == "sholts" and fold_name("ıstanbul") == "istanbul"
+    turkish = extract_features(
+        None, "Yangın Denizli'de çıktı. Ekipler Denizli'nin merkezinde.", None, lang="tr"
+    )
+    assert "e:denizli" in turkish.full  # the case suffix after the apostrophe is not the name
+
+
+def test_key_terms_are_shown_as_the_articles_wrote_them(mem) -> None:
+    from newsmon.stories.read import story_detail
+
+    story = assign(mem, FR).story_id
+    detail = story_detail(StoryStore(mem), story, now=T0)
+    assert detail is not None
+    terms = detail["key_terms"]
+    assert "Velmora" in terms and "offensive" in terms  # as written, without "l'"
+    assert "moins" not in terms  # "au moins": a function word
+    # Words as written, not their keys or stems.
+    assert all(":" not in t and "~" not in t for t in terms)

@@ -74,7 +74,8 @@ class Member:
     title: str | None
     vector: bytes  # packed article vector (newsmon.stories.vectors)
     lead_vector: bytes
-    terms: list[str] = field(default_factory=list)  # key-term candidates (feature keys)
+    # Key-term candidates: (feature key, the word as the article wrote it).
+    terms: list[tuple[str, str]] = field(default_factory=list)
     lang: str | None = None
 
 
@@ -94,7 +95,7 @@ class Story:
     id: int
     title: str | None
     title_at: str | None
-    key_terms: list[str]
+    key_terms: list[tuple[str, str]]  # (feature key, as written; "" when not known)
     first_seen: str
     last_seen: str
     first_day: int
@@ -123,7 +124,7 @@ class StoryChanges:
     profile: bytes | None = None
     lead_profile: bytes | None = None
     profile_docs: int | None = None
-    key_terms: list[str] | None = None
+    key_terms: list[tuple[str, str]] | None = None
     updated_at: datetime | None = None
 
 

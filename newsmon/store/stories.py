@@ -47,6 +47,14 @@ STORY = (
 )
 
 
+def _terms(text: str | None) -> list[tuple[str, str]]:
+    """Return stored key terms as (key, as written); older rows hold keys alone."""
+    return [
+        (term[0], term[1]) if isinstance(term, list) else (str(term), "")
+        for term in json.loads(text or "[]")
+    ]
+
+
 def _member(row: tuple[Any, ...]) -> Member:
     (article_id, story_id, version_id, source_id, joined, score, group, in_profile) = row[:8]
     event_at, day, title, vector, lead_vector, terms, lang = row[8:]
@@ -64,7 +72,7 @@ def _member(row: tuple[Any, ...]) -> Member:
         title=title,
         vector=vector,
         lead_vector=lead_vector,
-        terms=json.loads(terms or "[]"),
+        terms=_terms(terms),
         lang=lang,
     )
 
@@ -76,7 +84,7 @@ def _story(row: tuple[Any, ...]) -> Story:
         id=int(story_id),
         title=title,
         title_at=title_at,
-        key_terms=json.loads(key_terms or "[]"),
+        key_terms=_terms(key_terms),
         first_seen=first_seen,
         last_seen=last_seen,
         first_day=int(first_day),

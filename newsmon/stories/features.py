@@ -12,6 +12,7 @@ has learnt, passed in): ``prepare_article`` does the part that needs nothing fro
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 import unicodedata
@@ -21,6 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from newsmon.core.clock import iso
 from newsmon.core.text import is_reader_furniture, is_volatile, split_sentences
+from newsmon.stories.lexicon import fold_name, lexicon, phrase_word
 
 # --- features ---------------------------------------------------------------------------------
 
@@ -58,7 +60,7 @@ _STOPWORDS = frozenset(
     nos o otra otro para pero poco por porque que quien se ser si sin sobre su sus tan también
     te tiene todo todos tras un una uno unos y ya dijo según ayer hoy lunes martes miércoles
     jueves viernes enero febrero marzo mayo junio julio agosto septiembre setiembre octubre
-    noviembre diciembre
+    noviembre diciembre moins environ quelque quelques menos cerca alrededor
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
 
@@ -111,15 +113,8 @@ class FeatureWeights:
     lead_sentences: int = 3
 
 
-_ELISION = re.compile(r"^(?:[ldjnmtsc]|qu|all|dell|nell|sull)'(?=\w)|'s$")
-
-
-def fold(token: str) -> str:
-    """Return a token as features compare it (text is NFKC-normalised beforehand)."""
-    folded = token.casefold()
-    if "'" in folded or "’" in folded:
-        folded = _ELISION.sub("", folded.replace("’", "'"))
-    return folded
+# A token as features compare it (text is NFKC-normalised beforehand).
+fold = phrase_word
 
 
 def _number_key(raw: str) -> str | None:
@@ -315,8 +310,15 @@ class Features:
     full: dict[str, float]
     lead: dict[str, float]
     # Capitalised headline words the body does not settle (it never uses them, or is empty):
-    # their kind is a guess that ``settle_guesses`` may revise from what the store has seen.
-    guessed: set[str] = dataclasses.field(default_factory=set)
+    # their kind is a guess that ``settle_guesses`` may revise from what the store has seen;
+    # each with its two possible keys (as a name, as a word).
+    guessed: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
+    # Each key as first written in the article ("Karsa", "séisme"), for readers.
+    surface: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def alternates(self) -> set[str]:
+        """Return both keys of every guessed headline word."""
+        return {key for pair in self.guessed.values() for key in pair}
 
 
 def extract_features(
@@ -326,14 +328,19 @@ def extract_features(
     weights: FeatureWeights | None = None,
     furniture: set[int] | frozenset[int] = frozenset(),
     outlet: frozenset[str] = frozenset(),
+    lang: str | None = None,
 ) -> Features:
     """Return the kind-weighted, title-boosted feature counts of one article.
 
     Keys are ``e:`` names, ``n:`` numbers, ``d:`` ISO dates and ``w:`` content words. Lines and
     title segments whose ``line_key`` is in ``furniture`` are skipped, so are names the
     outlet's own host name contains (``outlet``, see ``outlet_names``) and telephone numbers.
+    ``lang`` (a primary subtag) chooses the function words and word rules (``lexicon``);
+    places and event words become the same feature in every language.
     """
     weights = weights or FeatureWeights()
+    lex = lexicon(lang)
+    stopwords = _STOPWORDS | lex.stopwords
     text = unicodedata.normalize("NFKC", text)
     title = unicodedata.normalize("NFKC", title) if title else None
     text = "\n".join(
@@ -354,11 +361,12 @@ def extract_features(
     }
     lowercase_inside = {fold(t) for tokens in tokenised for t in tokens if t[:1].islower()}
     title_tokens = _TOKEN.findall(title) if title else []
-    content = [t for t in title_tokens[1:] if fold(t) not in _STOPWORDS]
+    content = [t for t in title_tokens[1:] if fold(t) not in stopwords]
     # "Four Shot Near Westport" capitalises every word; "Four shot near Westport" only names.
     title_case = sum(1 for t in content if t[:1].isupper()) > 0.6 * len(content)
 
-    guessed: set[str] = set()
+    guessed: dict[str, tuple[str, str]] = {}
+    surface: dict[str, str] = {}
 
     def title_name(token: str, folded: str, index: int) -> bool:
         if folded in capitalised_inside:
@@ -366,18 +374,42 @@ def extract_features(
         if folded in lowercase_inside:
             return False
         if len(folded) >= 3:
-            guessed.add(folded)
+            guessed[folded] = ("e:" + lex.surface_name(token, folded), word_feature(folded))
         # The body does not say (it may be empty): trust sentence case; in title case an
         # unknown capitalised word is more often a place or a person than not.
         return index > 0 or title_case
 
+    def word_feature(folded: str) -> str:
+        return _word_feature(lang, folded) or "w:" + word_key(folded)
+
+    def add(counts: defaultdict[str, float], key: str, weight: float, written: str) -> None:
+        counts[key] += weight
+        if key not in surface:
+            surface[key] = _WRITTEN_ELISION.sub("", written)
+
     def add_tokens(
         counts: defaultdict[str, float], tokens: list[str], factor: float, is_title: bool
     ) -> None:
+        skip = 0
         for index, token in enumerate(tokens):
+            if skip:
+                skip -= 1
+                continue
             folded = fold(token)
+            if (folded if folded.isascii() else fold_name(folded)) in lex.phrase_starts:
+                found = _phrase(lex.phrases, tokens, index)
+                if found:
+                    key, length = found
+                    written = " ".join(tokens[index : index + length])
+                    weight = weights.name if key[0] == "e" else weights.word
+                    add(counts, key, weight * factor, written)
+                    skip = length - 1
+                    continue
+            if lang == "tr":
+                token = lex.strip_suffix(token)
+                folded = fold(token)
             folded = _ABBREVIATIONS.get(folded, folded)
-            if len(folded) < 2 or folded in _STOPWORDS:
+            if len(folded) < 2 or folded in stopwords:
                 continue
             upper = token[:1].isupper()
             if upper and len(token) >= 2 and token.isupper():
@@ -390,13 +422,26 @@ def extract_features(
                 is_name = folded in capitalised_inside
             else:
                 is_name = upper
+            if (
+                is_name
+                and lex.lang == "de"
+                and not token.isupper()
+                and lex.is_common_noun(folded, fold(tokens[index - 1]) if index else None)
+            ):
+                is_name = False  # a German noun
             if is_name:
                 if outlet and _is_outlet_name(token, folded, outlet):
                     continue
-                counts["e:" + folded] += weights.name * factor
+                add(counts, _name_feature(lang, token, folded), weights.name * factor, token)
+                continue
+            feature = _word_feature(lang, folded)
+            if feature is None:
+                continue
+            if feature[0] == "e":  # a demonym: the place
+                add(counts, feature, weights.name * factor, token)
             else:
-                if len(folded) >= 3:
-                    counts["w:" + word_key(folded)] += weights.word * factor
+                written = token if lang == "de" and upper and index else token.lower()
+                add(counts, feature, weights.word * factor, written)
 
     def add_numbers_and_dates(counts: defaultdict[str, float], piece: str, factor: float) -> None:
         piece = _PHONE.sub(" ", piece)
@@ -407,7 +452,7 @@ def extract_features(
         for key, count in extract_dates(piece, reference).items():
             counts["d:" + key] += weights.date * factor * count
         for key in address_keys(piece):
-            counts["e:" + key] += weights.name * factor
+            add(counts, "e:" + key, weights.name * factor, key)
 
     lead: defaultdict[str, float] = defaultdict(float)
     if title:
@@ -423,7 +468,46 @@ def extract_features(
         add_tokens(full, tokens, 1.0, False)
     if len(spans) > len(head):
         add_numbers_and_dates(full, text[spans[len(head)][0] :], 1.0)
-    return Features(full, lead, guessed)
+    return Features(full, lead, guessed, surface)
+
+
+# An elided article or the English possessive around a word as written ("l'offensive").
+_WRITTEN_ELISION = re.compile(
+    r"^(?:[ldjnmtsc]|qu|all|dell|nell|sull)['’](?=\w)|['’]s$", re.IGNORECASE
+)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_feature(lang: str | None, folded: str) -> str | None:
+    """Return the key of a word that is not a name: a place (for a demonym), an event
+    concept, or the word itself (None when too short to count)."""
+    lex = lexicon(lang)
+    place = lex.adjective_place(folded)
+    if place:
+        return "e:" + place
+    if len(folded) < 3:
+        return None
+    concept = lex.concept(folded)
+    return "w:~" + concept if concept else "w:" + lex.word_key(folded, word_key(folded))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_feature(lang: str | None, token: str, folded: str) -> str:
+    """Return the key of a name: a place's key, or the name folded to plain Latin letters."""
+    return "e:" + lexicon(lang).surface_name(token, folded)
+
+
+def _phrase(
+    phrases: dict[tuple[str, ...], str], tokens: list[str], index: int
+) -> tuple[str, int] | None:
+    """Return the key and length of a known phrase ("Vereinte Nationen") starting at ``index``."""
+    for length in (3, 2):
+        if index + length <= len(tokens):
+            words = tuple(fold_name(fold(t)) for t in tokens[index : index + length])
+            key = phrases.get(words)
+            if key:
+                return key, length
+    return None
 
 
 def settle_guesses(features: Features, df: dict[str, int]) -> None:
@@ -434,8 +518,7 @@ def settle_guesses(features: Features, df: dict[str, int]) -> None:
     Charged With Endangering") makes every word a name. ``df`` holds the document
     frequencies of both keys (``e:providence`` and ``w:providence``) of each guessed word.
     """
-    for folded in features.guessed:
-        name, word = "e:" + folded, "w:" + word_key(folded)
+    for name, word in features.guessed.values():
         as_name, as_word = df.get(name, 0), df.get(word, 0)
         if as_name == as_word:
             continue

@@ -45,7 +45,6 @@ from newsmon.stories.features import (
     source_line,
     stamp,
     strip_lines,
-    word_key,
 )
 from newsmon.stories.index import StoryIndex
 from newsmon.stories.minhash import (
@@ -74,6 +73,7 @@ from newsmon.stories.vectors import (
     score_weights,
     similarity,
     story_profile,
+    term_candidates,
     unpack,
     weigh,
 )
@@ -131,7 +131,9 @@ def prepare_article(article: ArticleInput, *, speculative: bool = False) -> Prep
         prepared.speculative = True
         prepared.line_keys = page_line_keys(article.title, article.text)
         prepared.fingerprint = fingerprint_text(article.text)
-        prepared.features = extract_features(article.title, article.text, reference, outlet=outlet)
+        prepared.features = extract_features(
+            article.title, article.text, reference, outlet=outlet, lang=prepared.lang
+        )
     return prepared
 
 
@@ -144,7 +146,7 @@ class _Entry:
     wire_group_id: int | None
     vector: dict[int, float]
     lead_vector: dict[int, float]
-    terms: list[str]
+    terms: list[tuple[str, str]]
     lang: str | None
 
     def member(self, story_id: int, joined: str, score: float | None) -> Member:
@@ -234,13 +236,16 @@ def assign_version(
         features = prepared.features
     else:
         features = extract_features(
-            title, text, prepared.reference, furniture=furniture, outlet=prepared.outlet
+            title,
+            text,
+            prepared.reference,
+            furniture=furniture,
+            outlet=prepared.outlet,
+            lang=prepared.lang,
         )
     # One lookup covers both kinds of each guessed headline word, settled before weighting.
-    alternates = {key for w in features.guessed for key in ("e:" + w, "w:" + word_key(w))}
-    documents, df = _frequencies(
-        index, sorted(set(features.full) | set(features.lead) | alternates)
-    )
+    keys = set(features.full) | set(features.lead) | features.alternates()
+    documents, df = _frequencies(index, sorted(keys))
     settle_guesses(features, df)
     if previous is None:
         index.count_document([feature_id(key) for key in sorted(features.full)])
@@ -248,7 +253,7 @@ def assign_version(
     # store, a name shared with one earlier article must not weigh less than an unseen word.
     idf = {key: math.log((documents + PRIOR_DOCUMENTS) / (count + 1)) for key, count in df.items()}
     named = weigh(features.full, idf, FULL_TERMS)
-    terms = [k for k in list(named)[: KEY_TERMS * 2] if not k.startswith("d:")]
+    terms = [(k, features.surface.get(k, "")) for k in list(named)[: KEY_TERMS * 2] if k[0] != "d"]
     entry = _Entry(
         article=article,
         event_at=event_at,
@@ -476,12 +481,11 @@ def refresh_story(
     if rebuild_profile:
         full: dict[int, float] = {}
         lead: dict[int, float] = {}
-        terms: set[str] = set()
-        for m in members:
-            if m.in_profile:
-                full = add(full, unpack(m.vector), 1.0, PROFILE_TERMS * 4)
-                lead = add(lead, unpack(m.lead_vector), 1.0, LEAD_PROFILE_TERMS * 4)
-                terms.update(m.terms)
+        counted = [m for m in members if m.in_profile]
+        for m in counted:
+            full = add(full, unpack(m.vector), 1.0, PROFILE_TERMS * 4)
+            lead = add(lead, unpack(m.lead_vector), 1.0, LEAD_PROFILE_TERMS * 4)
+        terms = term_candidates(*(m.terms for m in counted))
         full = add(full, {}, 1.0, PROFILE_TERMS)
         lead = add(lead, {}, 1.0, LEAD_PROFILE_TERMS)
         changes.profile = pack(full, "<f4")
@@ -523,7 +527,7 @@ def _join(
         changes.profile = pack(full, "<f4")
         changes.lead_profile = pack(lead, "<f4")
         changes.profile_docs = story.profile_docs + 1
-        changes.key_terms = key_terms({*story.key_terms, *entry.terms}, full)
+        changes.key_terms = key_terms(term_candidates(story.key_terms, entry.terms), full)
     index.update_story(story_id, changes)
     return Assignment(entry.wire_group_id, story_id, joined)
 
@@ -545,7 +549,7 @@ def _leave(index: StoryIndex, member: Member, settings: StoriesSettings, now: da
                 profile=pack(full, "<f4"),
                 lead_profile=pack(lead, "<f4"),
                 profile_docs=max(0, story.profile_docs - 1),
-                key_terms=key_terms(set(story.key_terms), full),
+                key_terms=key_terms(term_candidates(story.key_terms), full),
             ),
         )
     refresh_story(index, member.story_id, now, rebuild_profile=False)

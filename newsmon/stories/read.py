@@ -18,6 +18,15 @@ from newsmon.stories.features import display_term, stamp
 from newsmon.stories.index import StoryReads
 
 
+def _key_terms(stored: str | None) -> list[str]:
+    """Return a story's key terms as readers see them: as the articles wrote them."""
+    out = []
+    for term in json.loads(stored or "[]"):
+        key, written = (term[0], term[1]) if isinstance(term, list) else (term, "")
+        out.append(written or display_term(key))
+    return out
+
+
 def _active_since(window: str | None, now: datetime) -> str:
     seconds = parse_duration(window or StoriesSettings().active_window)
     return stamp(now - timedelta(seconds=seconds))
@@ -37,7 +46,7 @@ def list_stories(
     since = _active_since(window, now)
     rows = reads.story_listing(limit, since if active_only else None)
     for row in rows:
-        row["key_terms"] = [display_term(k) for k in json.loads(row["key_terms"] or "[]")]
+        row["key_terms"] = _key_terms(row["key_terms"])
         row["active"] = (row["last_seen"] or "") >= since
     return rows
 
@@ -71,7 +80,7 @@ def story_detail(
     return {
         "id": story["id"],
         "title": story["title"],
-        "key_terms": [display_term(k) for k in json.loads(story["key_terms"] or "[]")],
+        "key_terms": _key_terms(story["key_terms"]),
         "first_seen": story["first_seen"],
         "last_seen": story["last_seen"],
         "status": story["status"],

@@ -18,6 +18,7 @@ import numpy as np
 
 from newsmon.core.settings import StoriesSettings
 from newsmon.core.story_records import Member, Story
+from newsmon.stories.lexicon import concept_keys
 
 KINDS = ("e", "n", "d", "w")  # names, numbers, dates, words
 _KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
@@ -27,6 +28,15 @@ PROFILE_TERMS = 300  # features kept in a story profile
 LEAD_PROFILE_TERMS = 150
 KEY_TERMS = 8
 PRIOR_DOCUMENTS = 100
+
+
+CROSS_LANGUAGE_CONCEPTS = 0.5
+
+
+@functools.cache
+def concept_ids() -> frozenset[int]:
+    """Return the feature ids of the lexicon's concepts."""
+    return frozenset(feature_id(key) for key in concept_keys())
 
 
 @functools.lru_cache(maxsize=1 << 18)
@@ -52,6 +62,8 @@ class ScoreWeights:
     member: float = 0.5  # share of the best single member in a story's score (rest: profile)
     rare: float = 0.3  # per shared rare name or number
     rare_max: int = 3
+    # Between two languages: event words through the lexicon's concepts ("séisme", "quake").
+    concepts: float = CROSS_LANGUAGE_CONCEPTS
 
 
 @dataclass
@@ -61,6 +73,17 @@ class Vector:
     weights: dict[int, float]
     norm: float
     kind_norms: tuple[float, float, float, float]
+    _concept_norm: float | None = None
+
+    @property
+    def concept_norm(self) -> float:
+        """Return the norm of the vector's concept features (computed once, when asked)."""
+        if self._concept_norm is None:
+            ids = concept_ids()
+            self._concept_norm = math.sqrt(
+                sum(v * v for k, v in self.weights.items() if k & 3 == 3 and k in ids)
+            )
+        return self._concept_norm
 
     @classmethod
     def of(cls, weights: dict[int, float]) -> Vector:
@@ -89,7 +112,8 @@ class Profile:
 
 def cosines(a: Vector, b: Vector, words: bool = True) -> tuple[float, list[float]]:
     """Return the overall cosine and the cosine of each kind; ``words=False`` leaves words out
-    of the overall one (two languages share names, figures and dates, not words)."""
+    of the overall one (two languages share names, figures and dates, not words) and gives,
+    as the words' cosine, that of their concepts alone (the words the lexicon carries over)."""
     small, large = (
         (a.weights, b.weights) if len(a.weights) <= len(b.weights) else (b.weights, a.weights)
     )
@@ -98,16 +122,28 @@ def cosines(a: Vector, b: Vector, words: bool = True) -> tuple[float, list[float
         other = large.get(key)
         if other:
             dots[key & 3] += value * other
+    norms = [a.kind_norms, b.kind_norms]
     if words:
         overall = sum(dots) / (a.norm * b.norm) if a.norm and b.norm else 0.0
     else:
         na = math.sqrt(sum(n * n for n in a.kind_norms[:3]))
         nb = math.sqrt(sum(n * n for n in b.kind_norms[:3]))
         overall = sum(dots[:3]) / (na * nb) if na and nb else 0.0
+        # Across languages a shared word feature is a concept (or a word both languages
+        # write alike, which counts too); its norm is the concepts'.
+        norms = [
+            (*a.kind_norms[:3], a.concept_norm),
+            (*b.kind_norms[:3], b.concept_norm),
+        ]
+        if dots[3]:
+            ids = concept_ids()
+            dots[3] = sum(
+                value * large[key]
+                for key, value in small.items()
+                if key & 3 == 3 and key in ids and key in large
+            )
     kinds = [
-        dots[k] / (a.kind_norms[k] * b.kind_norms[k])
-        if a.kind_norms[k] and b.kind_norms[k]
-        else 0.0
+        dots[k] / (norms[0][k] * norms[1][k]) if norms[0][k] and norms[1][k] else 0.0
         for k in range(4)
     ]
     return overall, kinds
@@ -127,7 +163,7 @@ def similarity(a: Profile, b: Profile, weights: ScoreWeights | None = None) -> f
     rare = 0
     if a.rare and w.rare:
         rare = min(w.rare_max, sum(1 for key in a.rare if key in b.full.weights))
-    return (
+    score = (
         overall
         + w.names * kinds[0]
         + w.numbers * kinds[1]
@@ -135,6 +171,9 @@ def similarity(a: Profile, b: Profile, weights: ScoreWeights | None = None) -> f
         + w.lead * lead
         + w.rare * rare
     )
+    if not same_language:
+        score += w.concepts * kinds[3]
+    return score
 
 
 def weigh(counts: dict[str, float], idf: dict[str, float], keep: int) -> dict[str, float]:
@@ -195,12 +234,27 @@ def unpack_vector(blob: bytes, weight_type: str = "<f2") -> Vector:
     )
 
 
-def key_terms(candidates: set[str], profile: dict[int, float]) -> list[str]:
+def key_terms(candidates: dict[str, str], profile: dict[int, float]) -> list[tuple[str, str]]:
+    """Return the candidates (key -> as written) weighing most in ``profile``, heaviest first."""
     ranked = sorted(
         (k for k in candidates if not k.startswith("d:") and profile.get(feature_id(k), 0) > 0),
         key=lambda k: (-profile[feature_id(k)], k),
     )
-    return ranked[:KEY_TERMS]
+    return [(k, candidates[k]) for k in ranked[:KEY_TERMS]]
+
+
+def term_candidates(*lists: list[tuple[str, str]]) -> dict[str, str]:
+    """Return key terms gathered from several members: each key with the ways it was written
+    (two at most, as "earthquake / séisme" when two languages wrote it)."""
+    out: dict[str, str] = {}
+    for terms in lists:
+        for key, written in terms:
+            known = out.get(key)
+            if not known:
+                out[key] = written
+            elif written and " / " not in known and written.casefold() != known.casefold():
+                out[key] = f"{known} / {written}"
+    return out
 
 
 def score_weights(settings: StoriesSettings) -> ScoreWeights:
