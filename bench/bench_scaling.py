@@ -405,17 +405,23 @@ def main() -> int:
             # fastest run kept.
             runs: list[dict[str, Any]] = []
             baseline_runs: list[dict[str, Any]] = []
+            # The baseline measures a copy of the same filled store (each code reads only the
+            # rows it writes itself, besides the filled ones, and the next level's fill goes on
+            # in ours); the two take turns going first.
+            copy = path.with_name("baseline.db")
+            if args.baseline:
+                shutil.copyfile(path, copy)
             for repeat in range(args.repeat):
-                # With a baseline, both codes take turns going first; each run adds its own
-                # articles (other seeds, so other ids) to the same store.
-                turns = [(Path(__file__), runs, 0)]
+                turns = [(Path(__file__), path, runs)]
                 if args.baseline:
-                    turn = (args.baseline / "bench" / "bench_scaling.py", baseline_runs, 5)
+                    turn = (args.baseline / "bench" / "bench_scaling.py", copy, baseline_runs)
                     turns = [*turns, turn] if repeat % 2 == 0 else [turn, *turns]
-                for script, into, offset in turns:
+                for script, store_path, into in turns:
                     into.append(
-                        _measure_in_process(script, path, level, seed * 10 + offset + repeat, args)
+                        _measure_in_process(script, store_path, level, seed * 10 + repeat, args)
                     )
+            for leftover in path.parent.glob(copy.name + "*"):
+                leftover.unlink()
             result = min(runs, key=lambda r: r["total_us"])
             result["runs_total_us"] = [round(r["total_us"]) for r in runs]
             result["fill_s"] = fill_s
