@@ -429,19 +429,23 @@ def extract_features(
                 and lex.is_common_noun(folded, fold(tokens[index - 1]) if index else None)
             ):
                 is_name = False  # a German noun
+            # (Inlined: this loop runs for every word of every article.)
             if is_name:
                 if outlet and _is_outlet_name(token, folded, outlet):
                     continue
-                add(counts, _name_feature(lang, token, folded), weights.name * factor, token)
-                continue
-            feature = _word_feature(lang, folded)
-            if feature is None:
-                continue
-            if feature[0] == "e":  # a demonym: the place
-                add(counts, feature, weights.name * factor, token)
+                feature = _name_feature(lang, token, folded)
+                weight = weights.name
             else:
-                written = token if lang == "de" and upper and index else token.lower()
-                add(counts, feature, weights.word * factor, written)
+                found_feature = _word_feature(lang, folded)
+                if found_feature is None:
+                    continue
+                feature = found_feature
+                weight = weights.name if feature[0] == "e" else weights.word  # e: a demonym
+            counts[feature] += weight * factor
+            if feature not in surface:
+                if not is_name and feature[0] == "w" and not (lang == "de" and upper and index):
+                    token = token.lower()
+                surface[feature] = _WRITTEN_ELISION.sub("", token)
 
     def add_numbers_and_dates(counts: defaultdict[str, float], piece: str, factor: float) -> None:
         piece = _PHONE.sub(" ", piece)
