@@ -78,59 +78,10 @@ _GERMAN_NOUN = re.compile(
     r"ist|isten|ant|anten|ent|enten|eur|eure|sten|ster|stern|lage|zeit|jahr|jahre|tag|tage)$"
 )
 _GERMAN_DETERMINERS = frozenset(
-    [
-        "der",
-        "die",
-        "das",
-        "den",
-        "dem",
-        "des",
-        "ein",
-        "eine",
-        "einer",
-        "einem",
-        "einen",
-        "eines",
-        "kein",
-        "keine",
-        "keiner",
-        "keinem",
-        "keinen",
-        "im",
-        "am",
-        "zum",
-        "zur",
-        "vom",
-        "beim",
-        "ins",
-        "ans",
-        "aufs",
-        "diese",
-        "dieser",
-        "diesem",
-        "diesen",
-        "dieses",
-        "jede",
-        "jeder",
-        "jedem",
-        "jeden",
-        "jedes",
-        "sein",
-        "seine",
-        "seiner",
-        "seinem",
-        "seinen",
-        "ihr",
-        "ihre",
-        "ihrer",
-        "ihrem",
-        "ihren",
-        "unser",
-        "unsere",
-        "unserer",
-        "unserem",
-        "unseren",
-    ]
+    """der die das den dem des ein eine einer einem einen eines kein keine keiner keinem keinen
+    im am zum zur vom beim ins ans aufs diese dieser diesem diesen dieses jede jeder jedem
+    jeden jedes sein seine seiner seinem seinen ihr ihre ihrer ihrem ihren unser unsere
+    unserer unserem unseren""".split()  # noqa: SIM905 - a word list reads best as text
 )
 # Endings tried, longest first, when looking a word up in the lists (plural, case, gender).
 _ENDINGS = {
