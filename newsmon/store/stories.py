@@ -45,6 +45,9 @@ STORY = (
     "id, title, title_at, key_terms, first_seen, last_seen, first_day, last_day, articles, "
     "outlets, profile, lead_profile, profile_docs, status, merged_into"
 )
+# Candidates are scored, never written back: their headlines and key terms are not read.
+MEMBER_SCORED = MEMBER.replace("title,", "NULL,").replace("terms,", "'[]',")
+STORY_SCORED = STORY.replace("key_terms,", "'[]',")
 
 
 def _terms(text: str | None) -> list[tuple[str, str]]:
@@ -170,11 +173,12 @@ def story_of(db: sqlite_utils.Database, article_id: int) -> int | None:
 
 
 def members(db: sqlite_utils.Database, article_ids: list[int]) -> list[Member]:
-    """Return the memberships of these articles."""
+    """Return the memberships of these articles, to score (headline and key terms not read)."""
     return [
         _member(row)
         for row in db.execute(
-            f"SELECT {MEMBER} FROM story_articles WHERE article_id IN ({_marks(article_ids)})",
+            f"SELECT {MEMBER_SCORED} FROM story_articles "
+            f"WHERE article_id IN ({_marks(article_ids)})",
             article_ids,
         )
     ]
@@ -322,11 +326,12 @@ def story(db: sqlite_utils.Database, story_id: int) -> Story | None:
 def open_stories(
     db: sqlite_utils.Database, story_ids: list[int], first_day: int, last_day: int
 ) -> list[Story]:
-    """Return those of ``story_ids`` that are open and overlap these days."""
+    """Return those of ``story_ids`` that are open and overlap these days (key terms not read)."""
     return [
         _story(row)
         for row in db.execute(
-            f"SELECT {STORY} FROM stories WHERE id IN ({_marks(story_ids)}) AND status = 'open' "
+            f"SELECT {STORY_SCORED} FROM stories WHERE id IN ({_marks(story_ids)}) "
+            "AND status = 'open' "
             "AND last_day >= ? AND first_day <= ?",
             [*story_ids, first_day, last_day],
         )

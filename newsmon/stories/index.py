@@ -90,7 +90,7 @@ class StoryIndex(WireIndex, Protocol):
         ...
 
     def members(self, article_ids: list[int]) -> list[Member]:
-        """Return the memberships of these articles."""
+        """Return the memberships of these articles, to score (headline and terms left out)."""
         ...
 
     def story_members(self, story_id: int, article_ids: list[int] | None = None) -> list[Member]:
@@ -122,7 +122,8 @@ class StoryIndex(WireIndex, Protocol):
         ...
 
     def open_stories(self, story_ids: list[int], first_day: int, last_day: int) -> list[Story]:
-        """Return those of ``story_ids`` that are open and overlap these days."""
+        """Return those of ``story_ids`` that are open and overlap these days, to score (key
+        terms left out)."""
         ...
 
     def new_story(self, event_at: datetime, now: datetime) -> int:
