@@ -23,7 +23,6 @@ from newsmon.facts import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-GVA = ROOT / ".." / "shared" / "corpora" / "casualty_gva_longtail_dev"
 
 NONE: list[dict] = []  # the phrase holds no casualty claim at all
 
@@ -1733,10 +1732,7 @@ def test_english_lexicon_is_required() -> None:
 # --------------------------------------------------------------------------- the corpus check
 
 
-@pytest.mark.corpus
-def test_dev_corpus_sample_beats_both_baselines() -> None:
-    if not (GVA / "incidents.jsonl").exists():
-        pytest.skip("../shared/corpora/casualty_gva_longtail_dev is not here")
+def _bench():  # type: ignore[no-untyped-def]
     spec = importlib.util.spec_from_file_location(
         "eval_casualties", ROOT / "bench" / "eval_casualties.py"
     )
@@ -1744,7 +1740,44 @@ def test_dev_corpus_sample_beats_both_baselines() -> None:
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
-    result = module.evaluate(GVA, limit=300)
+    return module
+
+
+@pytest.mark.corpus
+def test_bbc_headline_dev_holds_the_issue_12_targets() -> None:
+    bench = _bench()
+    folder = bench.CORPORA / bench.BBC_DIR
+    if not (folder / "versions.jsonl").exists():
+        pytest.skip("../shared/corpora/casualty_bbc_headlines_dev is not here")
+    result = bench.evaluate_items(bench.load_bbc(folder), load_lexicons())
+    scores = result["by_half"]["all"]["systems"]["newsmon"]["en"]
+    assert scores["killed"]["accuracy"] >= 0.95
+    assert scores["killed"]["precision"] >= 0.93
+    assert scores["injured"]["accuracy"] >= 0.97
+
+
+@pytest.mark.corpus
+def test_multilingual_dev_does_not_fall_back() -> None:
+    bench = _bench()
+    folder = bench.CORPORA / bench.ML_DIR
+    if not (folder / "articles.jsonl").exists():
+        pytest.skip("../shared/corpora/casualty_multilingual_dev is not here")
+    result = bench.evaluate_items(bench.load_multilingual(folder), load_lexicons())
+    scores = result["by_half"]["all"]["systems"]["newsmon"]
+    # Floors of this round (issue 12's targets, 0.90 per language, are not reached yet).
+    assert scores["all"]["killed"]["accuracy"] >= 0.80
+    assert scores["all"]["injured"]["accuracy"] >= 0.88
+    for lang in ("pt", "es", "fr"):
+        assert scores[lang]["killed"]["accuracy"] >= 0.75, lang
+
+
+@pytest.mark.corpus
+def test_dev_corpus_sample_beats_both_baselines() -> None:
+    module = _bench()
+    gva = module.CORPORA / module.GVA_DIR
+    if not (gva / "incidents.jsonl").exists():
+        pytest.skip("../shared/corpora/casualty_gva_longtail_dev is not here")
+    result = module.evaluate(gva, limit=300)
     ours, crude, zeros = (result["systems"][s] for s in ("newsmon", "crude_regex", "all_zeros"))
     for kind in ("killed", "injured"):
         assert ours[kind]["exact"] > crude[kind]["exact"]
