@@ -110,6 +110,11 @@ class Lexicon:
     acronyms: dict[str, str]  # "EU", "UNO" as written -> place key
     place_adjectives: dict[str, str]
     concepts: dict[str, str]  # folded word -> concept
+    # The same three tables under their inflected forms ("deutschen", "séismes"), as the
+    # language's endings make them: one lookup, not one per ending, on the per-word path.
+    inflected_names: dict[str, str] = field(default_factory=dict)
+    inflected_adjectives: dict[str, str] = field(default_factory=dict)
+    inflected_concepts: dict[str, str] = field(default_factory=dict)
     phrases: dict[tuple[str, ...], str] = field(default_factory=dict)  # -> feature key
     phrase_starts: frozenset[str] = frozenset()
 
@@ -121,8 +126,8 @@ class Lexicon:
         return (
             self.place_names.get(name)
             or self.place_adjectives.get(name)
-            or self._inflected(name, self.place_names)
-            or self._inflected(name, self.place_adjectives)
+            or self.inflected_names.get(name)
+            or self.inflected_adjectives.get(name)
             or name
         )
 
@@ -132,18 +137,18 @@ class Lexicon:
         return (
             self.place_names.get(name)
             or self.place_adjectives.get(name)
-            or self._inflected(name, self.place_names)
-            or self._inflected(name, self.place_adjectives)
+            or self.inflected_names.get(name)
+            or self.inflected_adjectives.get(name)
         )
 
     def adjective_place(self, folded: str) -> str | None:
         """Return the place a demonym or adjective names ("allemande", "deutschen")."""
         name = fold_name(folded)
-        return self.place_adjectives.get(name) or self._inflected(name, self.place_adjectives)
+        return self.place_adjectives.get(name) or self.inflected_adjectives.get(name)
 
     def concept(self, folded: str) -> str | None:
         """Return the event concept of a word ("séismes" -> "earthquake")."""
-        return self.concepts.get(folded) or self._inflected(folded, self.concepts)
+        return self.concepts.get(folded) or self.inflected_concepts.get(folded)
 
     def is_common_noun(self, folded: str, previous: str | None) -> bool:
         """In German, is this capitalised word a common noun rather than a name? It is when it
@@ -176,13 +181,16 @@ class Lexicon:
                 return match.group(1)
         return token
 
-    def _inflected(self, word: str, table: dict[str, str]) -> str | None:
-        for ending in _ENDINGS.get(self.lang or "", _ANY_ENDINGS):
-            if len(word) > len(ending) + 2 and word.endswith(ending):
-                found = table.get(word[: -len(ending)])
-                if found:
-                    return found
-        return None
+
+def _inflect(table: dict[str, str], endings: tuple[str, ...]) -> dict[str, str]:
+    """Return ``table`` under its inflected forms: a word that ends with one of ``endings``
+    (tried in order) over a stem of three letters or more that the table holds."""
+    out: dict[str, str] = {}
+    for ending in endings:
+        for stem, value in table.items():
+            if len(stem) > 2:
+                out.setdefault(stem + ending, value)
+    return out
 
 
 _ELISION = re.compile(r"^(?:[ldjnmtsc]|qu|all|dell|nell|sull)'(?=\w)|'s$")
@@ -267,6 +275,7 @@ def _tables() -> tuple[
 def lexicon(lang: str | None) -> Lexicon:
     """Return the lexicon for texts in ``lang`` (a primary subtag, or None)."""
     stopwords, names, acronyms, adjectives, concepts, phrases = _tables()
+    endings = _ENDINGS.get(lang or "", _ANY_ENDINGS)
     return Lexicon(
         lang=lang,
         stopwords=stopwords.get(lang or "", frozenset()),
@@ -276,6 +285,9 @@ def lexicon(lang: str | None) -> Lexicon:
         concepts=concepts,
         phrases=phrases,
         phrase_starts=frozenset(words[0] for words in phrases),
+        inflected_names=_inflect(names, endings),
+        inflected_adjectives=_inflect(adjectives, endings),
+        inflected_concepts=_inflect(concepts, endings),
     )
 
 
