@@ -1,4 +1,4 @@
-"""Run every file of the feed and sitemap corpora through newsmon.ingest.discover; print counts.
+"""Run every file of the feed and sitemap corpora through newsmon.ingest; print counts.
 
     python bench/discover_corpora.py [--verbose] [--compare] [--synthetic]
 
@@ -28,7 +28,8 @@ sys.path.insert(0, str(REPO))
 
 from newsmon.core.errors import ParseError  # noqa: E402
 from newsmon.core.urls import canonical_url  # noqa: E402
-from newsmon.ingest.discover import parse_feed, parse_sitemap  # noqa: E402 - after sys.path setup
+from newsmon.ingest.feeds import parse_feed  # noqa: E402 - after sys.path setup
+from newsmon.ingest.sitemaps import parse_sitemap  # noqa: E402 - after sys.path setup
 
 CORPORA = REPO / ".." / "shared" / "corpora"
 FEED_DIRS = ("feeds_feedparser_testsuite", "feeds_real_world")

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from newsmon.core.errors import ParseError
-from newsmon.ingest.discover import FeedParse, SitemapParse, parse_date, parse_feed, parse_sitemap
+from newsmon.ingest.dates import parse_date
+from newsmon.ingest.feeds import FeedParse, parse_feed
+from newsmon.ingest.sitemaps import SitemapParse, parse_sitemap
 
 FEED_URL = "https://news.example.org/world/rss.xml"
 SITEMAP_URL = "https://news.example.org/sitemap-news.xml"

@@ -33,9 +33,10 @@ from newsmon.core.records import (
 )
 from newsmon.core.settings import Settings, Source, parse_duration
 from newsmon.ingest.clean import CleanPool
-from newsmon.ingest.discover import parse_feed, parse_sitemap
+from newsmon.ingest.feeds import parse_feed
 from newsmon.ingest.fetcher import Fetcher
 from newsmon.ingest.schedule import next_poll
+from newsmon.ingest.sitemaps import parse_sitemap
 from newsmon.pipeline.alerts import deliver_alerts, plan_alerts
 from newsmon.pipeline.article import store_outcome
 
