@@ -22,7 +22,8 @@ import zstandard
 
 from newsmon.core.errors import BlockedError, FetchError
 from newsmon.core.settings import FetchSettings
-from newsmon.ingest.fetcher import Fetcher, retry_after_s
+from newsmon.ingest.fetcher import Fetcher
+from newsmon.ingest.headers import retry_after_s
 from tests.loopback import Reply, Seen, Server, make_tls_files, send, static_resolver
 
 pytestmark = pytest.mark.timeout(60)
@@ -333,7 +334,9 @@ def test_robots_cache_expires() -> None:
     run(scenario)
 
 
-def test_unreachable_robots_disallows() -> None:
+def test_robots_that_never_answers_fails_the_page_for_that_cause() -> None:
+    # Issue 15: a connection failure is named as one; "robots" only when robots.txt answered
+    # (a 5xx answer still disallows: test_robots_status_and_rules_decide).
     async def hang(seen: Seen, writer: asyncio.StreamWriter) -> None:
         await asyncio.sleep(30)
 
@@ -341,20 +344,26 @@ def test_unreachable_robots_disallows() -> None:
         async with Server({"/robots.txt": hang, "/a": Reply(200, PAGE)}) as server:
             settings = loopback_settings(respect_robots=True, timeout_s=0.5)
             async with Fetcher(settings) as fetcher:
+                started = time.monotonic()
                 error = await fetch_error(fetcher, server.url("/a"))
-        assert error.reason == "robots_unreachable"
-        assert "unreachable" in error.detail and "timeout" in error.detail
+                elapsed = time.monotonic() - started
+        assert error.reason == "timeout" and not isinstance(error, BlockedError)
+        assert "robots.txt" in error.detail
+        assert elapsed < 2.0  # the page's own deadline, robots.txt included
         assert server.paths() == ["/robots.txt"]
 
     run(scenario)
-    # A closed port (connection refused) is unreachable too.
+    # A closed port (connection refused) is a connection failure, cached like a verdict.
 
     async def refused() -> None:
         port = free_port("127.0.0.2")
         settings = loopback_settings(respect_robots=True)
         async with Fetcher(settings) as fetcher:
             error = await fetch_error(fetcher, f"http://127.0.0.2:{port}/a")
-        assert error.reason == "robots_unreachable"
+            again = await fetch_error(fetcher, f"http://127.0.0.2:{port}/b")
+            assert fetcher.stats()["robots_fetches"] == 1
+        assert error.reason == again.reason == "connect"
+        assert "robots.txt" in error.detail
 
     run(refused)
 
@@ -547,12 +556,13 @@ def test_retry_after_beyond_the_cap_gives_up_without_sleeping() -> None:
 
 
 def test_retry_after_header_parsing() -> None:
-    assert retry_after_s("120") == 120.0
-    assert retry_after_s(None) is None
-    assert retry_after_s("soon") is None
-    assert retry_after_s("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
+    now = datetime.now(UTC)
+    assert retry_after_s("120", now) == 120.0
+    assert retry_after_s(None, now) is None
+    assert retry_after_s("soon", now) is None
+    assert retry_after_s("Wed, 21 Oct 2015 07:28:00 GMT", now) == 0.0  # in the past
     future = format_datetime(datetime.now(UTC) + timedelta(seconds=90), usegmt=True)
-    assert 85 <= (retry_after_s(future) or 0) <= 90
+    assert 85 <= (retry_after_s(future, now) or 0) <= 90
 
 
 def test_connection_refused_is_retried_then_reported() -> None:

@@ -3,9 +3,11 @@
 Polite: robots.txt (RFC 9309) per origin, per-host concurrency and spacing between request
 starts (Crawl-delay honoured, capped), conditional GET, retries with backoff that honour
 Retry-After, an identifying User-Agent.
-Bounded: a total deadline per attempt across DNS, connect, every redirect hop and the body
-(waits for a politeness slot and robots.txt lookups are not charged to it); a byte cap
-applied after decompression with bounded incremental decoders; one content coding at most.
+Bounded: one total deadline per fetch (``timeout_s``) across every attempt, retry wait,
+redirect hop, robots.txt lookup, DNS, connect and body; only the wait for a politeness slot is
+not charged (it measures other fetches to the same host, and the tick has its own deadline).
+A byte cap applied after decompression with bounded incremental decoders; one content coding
+at most. Header values are read by newsmon.ingest.headers, which never raises on them.
 Safe: http/https only; every hop's host resolved by us, refused when any address is not
 global (see netguard), and the TCP connection pinned to the checked address while the Host
 header and TLS use the name. No cookies, no environment proxies, no credentials across origins.
@@ -14,14 +16,15 @@ header and TLS use the name. No cookies, no environment proxies, no credentials 
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import contextvars
-import email.utils
 import ssl
 import time
 import zlib
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.cookiejar import CookieJar, CookiePolicy
 from types import TracebackType
@@ -35,10 +38,11 @@ import zstandard
 from newsmon.core.errors import BlockedError, FetchError
 from newsmon.core.records import FetchResult
 from newsmon.core.settings import FetchSettings
+from newsmon.ingest import headers as header_values
 from newsmon.ingest.netguard import AddressPolicy, RefusedDestination, Resolver, system_resolver
 from newsmon.ingest.robots import MAX_ROBOTS_BYTES, RobotsRules, agent_token, parse_robots
 
-__all__ = ["DEFAULT_ACCEPT", "Fetcher", "Resolver", "retry_after_s"]
+__all__ = ["DEFAULT_ACCEPT", "Fetcher", "Resolver"]
 
 DEFAULT_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 ACCEPT_ENCODING = "gzip, deflate, br, zstd"
@@ -50,6 +54,9 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 # A failed robots.txt fetch means "disallow all" (RFC 9309 2.3.1.4); remember that only
 # briefly so one bad minute does not block a source for a whole day.
 ROBOTS_ERROR_TTL_S = 300.0
+# robots.txt fetches failing for these reasons never got an answer from the origin: the page
+# fails for the same reason (a connection failure is not a robots verdict).
+UNANSWERED = frozenset({"connect", "timeout", "tls", "protocol"})
 # Decoded output is produced in steps of this size, so a bomb never inflates past cap + step.
 DECODE_STEP = 64 * 1024
 # zstd expands at most ~32768:1 (a 4-byte RLE block -> 128 KiB); 32-byte input slices keep
@@ -84,9 +91,10 @@ class Fetcher:
         self._global = asyncio.Semaphore(settings.max_concurrency)
         self._gates: dict[str, _HostGate] = {}
         self._crawl_delays: dict[str, float] = {}
-        # origin -> (rules, expiry on the monotonic clock, why the rules are a default or "")
-        self._robots: dict[tuple[str, str, int], tuple[RobotsRules, float, str]] = {}
-        self._robots_locks: dict[tuple[str, str, int], asyncio.Lock] = {}
+        # origin -> its robots.txt verdict and expiry on the monotonic clock; a lookup in
+        # flight is one shared task, so a fetch waiting for it can give up on its own deadline.
+        self._robots: dict[tuple[str, str, int], tuple[_RobotsVerdict, float]] = {}
+        self._robots_loads: dict[tuple[str, str, int], asyncio.Task[_RobotsVerdict]] = {}
         self._stats: dict[str, int] = {
             "fetches": 0,
             "requests": 0,
@@ -114,6 +122,8 @@ class Fetcher:
             )
         else:
             transport = _PinnedTransport(context, limits)
+        # Requests go straight to the transport (see _exchange): the client only builds them.
+        self._transport = transport
         self._client = httpx.AsyncClient(
             transport=transport,
             trust_env=False,
@@ -135,7 +145,9 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close pooled connections."""
+        """Close pooled connections and stop robots.txt lookups still in flight."""
+        for load in self._robots_loads.values():
+            load.cancel()
         await self._client.aclose()
 
     def stats(self) -> dict[str, int]:
@@ -151,8 +163,14 @@ class Fetcher:
         accept: str = DEFAULT_ACCEPT,
         max_bytes: int | None = None,
     ) -> FetchResult:
-        """Fetch ``url``; return the 2xx or 304 result, raise FetchError for anything else."""
+        """Fetch ``url``; return the 2xx or 304 result, raise FetchError for anything else.
+
+        A stored validator that cannot be sent (not printable ASCII, not a date) is dropped:
+        the request goes out unconditional rather than not at all.
+        """
         headers = {"Accept": accept}
+        etag = header_values.etag(etag)
+        last_modified = header_values.last_modified(last_modified)
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -179,47 +197,57 @@ class Fetcher:
     async def _fetch(
         self, url: str, headers: dict[str, str], *, cap: int, check_robots: bool, truncate: bool
     ) -> FetchResult:
-        """Run attempts until one succeeds, a final error occurs or retries run out."""
+        """Run attempts until one succeeds, an error is final, or retries or deadline run out."""
+        deadline = _Deadline(self.settings.timeout_s)
         attempt = 0
         while True:
             try:
-                return await self._attempt(url, headers, cap, check_robots, truncate)
+                return await self._attempt(url, headers, cap, check_robots, truncate, deadline)
             except _Retryable as retry:
                 if attempt >= self.settings.retries:
                     raise retry.error from retry.__cause__
                 delay = retry.delay
                 if delay is None:
                     delay = self.settings.backoff_s * 2**attempt
+                if delay >= deadline.remaining():
+                    retry.error.detail += (
+                        f"; no retry: waiting {delay:g} s would pass the"
+                        f" {self.settings.timeout_s:g} s deadline"
+                    )
+                    raise retry.error from retry.__cause__
                 attempt += 1
                 self._stats["retries"] += 1
-                await asyncio.sleep(delay)
+                async with deadline.charged():
+                    await asyncio.sleep(delay)
 
     async def _attempt(
-        self, url: str, headers: dict[str, str], cap: int, check_robots: bool, truncate: bool
+        self,
+        url: str,
+        headers: dict[str, str],
+        cap: int,
+        check_robots: bool,
+        truncate: bool,
+        deadline: _Deadline,
     ) -> FetchResult:
-        """Fetch ``url`` once, following redirects; the deadline covers all network time."""
-        budget = self.settings.timeout_s
+        """Fetch ``url`` once, following redirects, within what remains of ``deadline``."""
         current = url
         chain: list[str] = []
         while True:
             target = self._target(url, current, hop=len(chain))
             if check_robots:
-                await self._check_robots(url, target)
-            if budget <= 0:
+                await self._check_robots(url, target, deadline)
+            if deadline.remaining() <= 0:
                 raise _Retryable(FetchError(url, "timeout", self._deadline_detail()))
             async with self._slot(target.raw_host.decode("ascii")):
-                started = time.monotonic()
                 try:
-                    async with asyncio.timeout(budget):
+                    async with deadline.charged(), asyncio.timeout(deadline.remaining()):
                         reply = await self._exchange(url, target, headers, cap, truncate, chain)
                 except TimeoutError:
                     raise _Retryable(FetchError(url, "timeout", self._deadline_detail())) from None
-                finally:
-                    budget -= time.monotonic() - started
             if isinstance(reply, FetchResult):
                 reply.url = url
                 reply.redirects = chain
-                reply.elapsed_ms = round((self.settings.timeout_s - budget) * 1000)
+                reply.elapsed_ms = round(deadline.used() * 1000)
                 return reply
             try:
                 next_url = target.join(reply).copy_with(fragment=None)
@@ -277,11 +305,17 @@ class Fetcher:
         token = _pins.set({(host.lower(), port): addresses})
         try:
             request = self._client.build_request("GET", target, headers=headers)
+            if target.userinfo:  # credentials in the URL go to its own origin only
+                request.headers["Authorization"] = _basic_auth(target)
             self._stats["requests"] += 1
             try:
-                response = await self._client.send(request, stream=True)
+                # Straight to the transport: the client's redirect logic parses Location even
+                # when it does not follow, and raises InvalidURL (not an HTTPError) on
+                # "mailto:x" or "http:\\\\host". We read Location ourselves (_attempt).
+                response = await self._transport.handle_async_request(request)
             except (httpx.HTTPError, OSError) as exc:
                 raise _translate(url, exc) from exc
+            response.request = request
             try:
                 return await self._handle(url, target, response, cap, truncate)
             except (httpx.HTTPError, OSError) as exc:
@@ -309,15 +343,18 @@ class Fetcher:
                 content=content,
                 content_type=response.headers.get("content-type", ""),
                 encoding=response.charset_encoding,
-                etag=response.headers.get("etag"),
-                last_modified=response.headers.get("last-modified"),
+                # Only validators we could send back are kept: a stored one is replayed.
+                etag=header_values.etag(response.headers.get("etag")),
+                last_modified=header_values.last_modified(response.headers.get("last-modified")),
             )
         error = FetchError(url, "http_status", _reason_phrase(response), status=status)
         if status not in RETRY_STATUSES:
             raise error
         delay = None
         if status in RETRY_AFTER_STATUSES:
-            delay = retry_after_s(response.headers.get("retry-after"))
+            delay = header_values.retry_after_s(
+                response.headers.get("retry-after"), datetime.now(UTC)
+            )
             if delay is not None and delay > self.settings.max_retry_after_s:
                 error.detail += (
                     f"; Retry-After {delay:.0f} s exceeds max_retry_after_s"
@@ -330,8 +367,8 @@ class Fetcher:
         self, url: str, response: httpx.Response, cap: int, truncate: bool
     ) -> bytes:
         """Read the raw stream and decode it incrementally, never holding much past ``cap``."""
-        declared = response.headers.get("content-length", "")
-        if not truncate and declared.isdigit() and int(declared) > cap:
+        declared = header_values.content_length(response.headers.get("content-length"))
+        if not truncate and declared is not None and declared > cap:
             raise FetchError(url, "too_large", f"Content-Length {declared} exceeds {cap} bytes")
         sink = _Sink(cap)
         decoder = _decoder(url, response.headers.get_list("content-encoding", split_commas=True))
@@ -353,9 +390,22 @@ class Fetcher:
         del sink.data[cap:]
         return bytes(sink.data)
 
-    async def _check_robots(self, url: str, target: httpx.URL) -> None:
-        """Raise BlockedError(reason="robots") when robots.txt disallows ``target``."""
-        rules, note = await self._robots_rules(url, target)
+    async def _check_robots(self, url: str, target: httpx.URL, deadline: _Deadline) -> None:
+        """Raise BlockedError(reason="robots") when robots.txt disallows ``target``.
+
+        When robots.txt got no answer at all (connect, timeout, TLS, protocol), the page fails
+        for that reason: a connection failure is named as one, not as a robots verdict.
+        """
+        verdict = await self._robots_verdict(url, target, deadline)
+        if verdict.unanswered is not None:
+            cause = verdict.unanswered
+            raise FetchError(
+                url,
+                cause.reason,
+                f"robots.txt of {_origin_text(target)} got no answer: {cause.detail}",
+                status=cause.status,
+            )
+        rules, note = verdict.rules, verdict.note
         if not rules.allows(str(target)):
             self._stats["robots_blocked"] += 1
             where = "" if str(target) == url else f" (redirect to {_public(target)})"
@@ -365,31 +415,50 @@ class Fetcher:
             reason = "robots_unreachable" if note else "robots"
             raise BlockedError(url, f"disallowed by robots.txt{where}{why}", reason=reason)
 
-    async def _robots_rules(self, url: str, target: httpx.URL) -> tuple[RobotsRules, str]:
+    async def _robots_verdict(
+        self, url: str, target: httpx.URL, deadline: _Deadline
+    ) -> _RobotsVerdict:
+        """Return the origin's cached robots.txt verdict, or wait for its lookup within
+        ``deadline`` (the lookup itself runs on, for the fetches that come after)."""
         origin = _origin(target)
         cached = self._robots.get(origin)
         if cached and cached[1] > time.monotonic():
-            return cached[0], cached[2]
-        lock = self._robots_locks.setdefault(origin, asyncio.Lock())
-        async with lock:
-            cached = self._robots.get(origin)
-            if cached and cached[1] > time.monotonic():
-                return cached[0], cached[2]
-            rules, ttl, note = await self._load_robots(url, target)
-            self._robots[origin] = (rules, time.monotonic() + ttl, note)
-            host = target.raw_host.decode("ascii")
-            if rules.crawl_delay is not None:
-                self._crawl_delays[host] = min(rules.crawl_delay, self.settings.max_crawl_delay_s)
-                gate = self._gates.get(host)
-                if gate is not None:  # robots.txt itself was a request: space from it too
-                    gate.next_start = max(
-                        gate.next_start, time.monotonic() + self._crawl_delays[host]
-                    )
-            else:
-                self._crawl_delays.pop(host, None)
-            return rules, note
+            return cached[0]
+        load = self._robots_loads.get(origin)
+        if load is None or load.done():
+            load = asyncio.create_task(self._remember_robots(url, target, origin))
+            load.add_done_callback(_retrieve)  # every waiter may have given up before it ends
+            self._robots_loads[origin] = load
+        try:
+            async with deadline.charged(), asyncio.timeout(max(0.0, deadline.remaining())):
+                return await asyncio.shield(load)
+        except BlockedError as exc:  # the origin is refused: say so for this page's URL
+            raise BlockedError(url, exc.detail) from exc
+        except TimeoutError:
+            raise FetchError(
+                url,
+                "timeout",
+                f"robots.txt of {_origin_text(target)} did not answer within the"
+                f" {self.settings.timeout_s:g} s deadline",
+            ) from None
 
-    async def _load_robots(self, url: str, target: httpx.URL) -> tuple[RobotsRules, float, str]:
+    async def _remember_robots(
+        self, url: str, target: httpx.URL, origin: tuple[str, str, int]
+    ) -> _RobotsVerdict:
+        verdict, ttl = await self._load_robots(url, target)
+        self._robots[origin] = (verdict, time.monotonic() + ttl)
+        host = target.raw_host.decode("ascii")
+        delay = verdict.rules.crawl_delay
+        if delay is not None:
+            self._crawl_delays[host] = min(delay, self.settings.max_crawl_delay_s)
+            gate = self._gates.get(host)
+            if gate is not None:  # robots.txt itself was a request: space from it too
+                gate.next_start = max(gate.next_start, time.monotonic() + self._crawl_delays[host])
+        else:
+            self._crawl_delays.pop(host, None)
+        return verdict
+
+    async def _load_robots(self, url: str, target: httpx.URL) -> tuple[_RobotsVerdict, float]:
         """Fetch and parse robots.txt for ``target``'s origin; apply RFC 9309 on failure."""
         robots_url = str(target.copy_with(path="/robots.txt", query=None, fragment=None))
         full_ttl = self.settings.robots_cache_s
@@ -404,24 +473,26 @@ class Fetcher:
                 truncate=True,
             )
         except _RedirectBlocked as exc:  # robots.txt redirects somewhere refused: unreachable
-            return RobotsRules.disallow_all(), error_ttl, f"robots.txt {exc.detail}"
+            return _RobotsVerdict(RobotsRules.disallow_all(), f"robots.txt {exc.detail}"), error_ttl
         except BlockedError as exc:  # the origin itself is refused, so is the page
             raise BlockedError(url, exc.detail) from exc
         except FetchError as exc:
             # 4xx means "no robots.txt" (RFC 9309 2.3.1.3) except 429, which means "slow down".
             status = exc.status or 0
             if exc.reason == "http_status" and 400 <= status < 500 and status != 429:
-                return RobotsRules.allow_all(), full_ttl, ""
+                return _RobotsVerdict(RobotsRules.allow_all()), full_ttl
             if exc.reason == "redirects":  # RFC 9309 2.3.1.2: may be taken as unavailable
-                return RobotsRules.allow_all(), full_ttl, ""
+                return _RobotsVerdict(RobotsRules.allow_all()), full_ttl
+            if exc.reason in UNANSWERED:
+                return _RobotsVerdict(RobotsRules.disallow_all(), exc.reason, exc), error_ttl
             unreachable = f"robots.txt unreachable, so all is disallowed: {exc.reason}"
             if exc.status:
                 unreachable += f" HTTP {exc.status}"
-            return RobotsRules.disallow_all(), error_ttl, unreachable
+            return _RobotsVerdict(RobotsRules.disallow_all(), unreachable), error_ttl
         if result.status == 304:  # we never send validators for robots.txt
-            return RobotsRules.allow_all(), full_ttl, ""
+            return _RobotsVerdict(RobotsRules.allow_all()), full_ttl
         text = result.content.decode("utf-8", errors="replace").removeprefix("\ufeff")
-        return parse_robots(text, self._agent), full_ttl, ""
+        return _RobotsVerdict(parse_robots(text, self._agent)), full_ttl
 
     @asynccontextmanager
     async def _slot(self, host: str) -> AsyncIterator[None]:
@@ -453,20 +524,36 @@ class Fetcher:
         return f"no complete response within the {self.settings.timeout_s:g} s deadline"
 
 
-def retry_after_s(value: str | None) -> float | None:
-    """Return the seconds a Retry-After header asks us to wait, or None if absent/invalid."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+@dataclass(frozen=True)
+class _RobotsVerdict:
+    """One origin's robots.txt outcome: its rules, why they are a default ("" when robots.txt
+    was read), and the error when the origin never answered (the page then fails with it)."""
+
+    rules: RobotsRules
+    note: str = ""
+    unanswered: FetchError | None = None
+
+
+class _Deadline:
+    """The time one fetch may still spend: only sections run under ``charged()`` count."""
+
+    def __init__(self, total_s: float) -> None:
+        self.total_s = total_s
+        self._used = 0.0
+
+    def used(self) -> float:
+        return self._used
+
+    def remaining(self) -> float:
+        return self.total_s - self._used
+
+    @asynccontextmanager
+    async def charged(self) -> AsyncIterator[None]:
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self._used += time.monotonic() - started
 
 
 class _HostGate:
@@ -721,6 +808,22 @@ def _root(exc: BaseException) -> BaseException:
 def _origin(url: httpx.URL) -> tuple[str, str, int]:
     port = url.port or DEFAULT_PORTS.get(url.scheme, 0)
     return (url.scheme, url.raw_host.decode("ascii", "replace").lower(), port)
+
+
+def _basic_auth(url: httpx.URL) -> str:
+    token = base64.b64encode(f"{url.username}:{url.password}".encode()).decode("ascii")
+    return f"Basic {token}"
+
+
+def _retrieve(task: asyncio.Task[Any]) -> None:
+    """Mark a task's outcome as seen, so asyncio does not log an exception nobody awaited."""
+    if not task.cancelled():
+        task.exception()
+
+
+def _origin_text(url: httpx.URL) -> str:
+    scheme, host, port = _origin(url)
+    return f"{scheme}://{host}:{port}"
 
 
 def _public(url: httpx.URL) -> str:

@@ -82,9 +82,11 @@ class AddressPolicy:
         if problem is None:
             return
         candidates = [address]
-        embedded = embedded_ipv4(address)
-        if embedded is not None:
-            candidates.append(embedded)
+        # Only an IPv4-mapped address (::ffff:a.b.c.d) reaches the IPv4 host itself: a socket
+        # connects to it over IPv4. NAT64, 6to4 and IPv4-compatible addresses are routed to a
+        # gateway off this machine, so an allowed "127.0.0.2/32" never opens them.
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            candidates.append(address.ipv4_mapped)
         for net in self.networks:
             if any(a.version == net.version and a in net for a in candidates):
                 return

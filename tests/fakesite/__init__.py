@@ -63,8 +63,15 @@ Fault outlet (127.0.0.9); every stream stops within 60 s (``?limit=S`` lowers it
 client disconnects, or on site.stop()
 ------------------------------------------------------------------------------------------
 /                      this menu          /article           a plain 200 article page
-/robots.txt            site.fault_robots = (status, body); default 200 "Allow: /"
+/robots.txt            site.fault_robots = (status, body); default 200 "Allow: /";
+                       site.fault_robots_headers = [(name, value)] adds headers (Location...)
 /canary[...]           200 "canary"; every hit counts in site.canary_hits
+/good/{name}           an article page of its own (the good pages beside hostile ones)
+/items?path=P&path=Q   RSS whose items link to each path (or absolute URL); ?format=json
+                       gives a JSON Feed; ?h=Name:value adds headers as /headers does
+/headers?h=Name:value  200 article with these headers, %-escapes read as latin-1 bytes
+                       (ETag: "caf\xe9"...); ?title=T sets the page title
+/big-json-feed         a 19.7 MB JSON Feed of 75,000 items (built once, cached)
 /status/{code}         that status (200-599); ?location=URL adds Location, ?retry_after=N
 /retry-after/{n}?key=K first n requests (per n, key, status) answer 503 (or ?status=429)
                        with Retry-After: 1 (?value=N, or ?value=date for an HTTP-date), then

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import threading
 import zlib
 from collections.abc import Callable
@@ -34,6 +35,7 @@ class FaultState:
         self.canary_hits = 0
         self.retry_counts: dict[str, int] = {}
         self.robots: tuple[int, str] = (200, "User-agent: *\nAllow: /\n")
+        self.robots_headers: list[tuple[str, str]] = []  # e.g. [("Location", "mailto:x")]
 
 
 _cache: dict[str, bytes] = {}
@@ -101,6 +103,72 @@ def article_html(title: str = "A plain article on the fault outlet") -> bytes:
     ).encode()
 
 
+def good_article_html(name: str) -> bytes:
+    """Return an article page of its own (a good page beside the hostile ones)."""
+    title = f"A good article, number {name}"
+    body = article_html(title)
+    note = f"<p>This report, number {escape(name)}, was filed from the city on its own.</p>"
+    return body.replace(b"</h1>\n", b"</h1>\n" + note.encode() + b"\n", 1)
+
+
+BIG_JSON_FEED_ITEMS = 75_000
+
+
+def build_big_json_feed(base: str) -> bytes:
+    """Return a JSON Feed of about 19.7 MB (75,000 items, each with a dated URL)."""
+    items = [
+        {
+            "id": f"{base}/big/{n}",
+            "url": f"{base}/big/{n}?utm_source=feed",
+            "title": f"Item {n} of a very large feed " * 2,
+            "date_published": f"2020-01-{1 + n % 28:02d}T10:00:00Z",
+            "content_text": "x" * 40,
+        }
+        for n in range(BIG_JSON_FEED_ITEMS)
+    ]
+    feed = {"version": "https://jsonfeed.org/version/1.1", "title": "Big", "items": items}
+    return json.dumps(feed).encode()
+
+
+def _with_headers(r: Responder, raw_query: str) -> None:
+    """200 with an article page and the headers given as ?h=Name:value (latin-1 escapes)."""
+    query = parse_qs(raw_query, encoding="latin-1")
+    headers = [("Content-Type", HTML)]
+    for pair in query.get("h", []):
+        name, _, value = pair.partition(":")
+        headers.append((name, value))
+    title = query.get("title", ["Headers from a hostile server"])[0]
+    r.send(200, article_html(title), headers)
+
+
+def _item_feed(r: Responder, base: str, raw_query: str) -> None:
+    """An RSS feed (or ?format=json, a JSON Feed) whose items link to each ?path= given."""
+    query = parse_qs(raw_query)
+    links = [p if p.startswith(("http:", "https:")) else base + p for p in query.get("path", [])]
+    extra = [
+        (name, value)
+        for name, _, value in (
+            pair.partition(":") for pair in parse_qs(raw_query, encoding="latin-1").get("h", [])
+        )
+    ]
+    if query.get("format", [""])[0] == "json":
+        feed = {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": "Items",
+            "items": [{"id": link, "url": link, "title": link} for link in links],
+        }
+        r.send(200, json.dumps(feed).encode(), [("Content-Type", "application/feed+json"), *extra])
+        return
+    items = "".join(
+        f"<item><title>{escape(link)}</title><link>{escape(link)}</link></item>" for link in links
+    )
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
+        f"<title>Items</title><link>{base}/</link>{items}</channel></rss>\n"
+    ).encode()
+    r.send(200, body, [("Content-Type", "application/rss+xml; charset=utf-8"), *extra])
+
+
 def _menu_html() -> bytes:
     from . import __doc__ as package_doc
 
@@ -141,11 +209,21 @@ def handle(state: FaultState, r: Responder, base: str, path: str, raw_query: str
         r.send(200, b"canary\n", [("Content-Type", "text/plain; charset=utf-8")])
     elif route == "/robots.txt":
         status, text = state.robots
-        r.send(status, text.encode(), [("Content-Type", "text/plain; charset=utf-8")])
+        extra = list(state.robots_headers)
+        r.send(status, text.encode(), [("Content-Type", "text/plain; charset=utf-8"), *extra])
     elif route == "/":
         r.send(200, _menu_html(), [("Content-Type", HTML)])
     elif route == "/article":
         r.send(200, article_html(), [("Content-Type", HTML)])
+    elif head == "good" and len(parts) == 2:
+        r.send(200, good_article_html(parts[1]), [("Content-Type", HTML)])
+    elif route == "/headers":
+        _with_headers(r, raw_query)
+    elif route == "/items":
+        _item_feed(r, base, raw_query)
+    elif route == "/big-json-feed":
+        body = cached("big-json-feed", lambda: build_big_json_feed(base))
+        r.send(200, body, [("Content-Type", "application/feed+json")])
     elif head == "status" and len(parts) == 2:
         _status(r, parts[1], query)
     elif head == "retry-after" and len(parts) == 2:

@@ -296,6 +296,15 @@ class FakeSite:
     def fault_robots(self, value: tuple[int, str]) -> None:
         self._faults.robots = value
 
+    @property
+    def fault_robots_headers(self) -> list[tuple[str, str]]:
+        """Extra headers of the fault outlet's /robots.txt answer; assignable."""
+        return self._faults.robots_headers
+
+    @fault_robots_headers.setter
+    def fault_robots_headers(self, value: list[tuple[str, str]]) -> None:
+        self._faults.robots_headers = list(value)
+
     def reset_faults(self) -> None:
         """Zero the canary and the /retry-after counters."""
         with self._faults.lock:
@@ -310,12 +319,12 @@ class FakeSite:
         for o in OUTLETS.values():
             blocks.append(
                 "[[source]]\n"
-                f"id = {_toml(o.id)}\n"
-                f"name = {_toml(o.name)}\n"
-                f"feeds = {_toml(self.feed_urls(o.id))}\n"
-                f"sitemaps = {_toml(self.sitemap_urls(o.id))}\n"
-                f"lang = {_toml(o.lang)}\n"
-                f"poll_every = {_toml(poll_every)}\n"
+                f"id = {toml_literal(o.id)}\n"
+                f"name = {toml_literal(o.name)}\n"
+                f"feeds = {toml_literal(self.feed_urls(o.id))}\n"
+                f"sitemaps = {toml_literal(self.sitemap_urls(o.id))}\n"
+                f"lang = {toml_literal(o.lang)}\n"
+                f"poll_every = {toml_literal(poll_every)}\n"
             )
         return "# Written by tests.fakesite for its current ports.\n\n" + "\n".join(blocks)
 
@@ -335,7 +344,9 @@ class FakeSite:
         for section, table in merged.items():
             lines.append(f"\n[{section}]")
             lines += [
-                f"{key} = {_toml(value)}" for key, value in table.items() if value is not None
+                f"{key} = {toml_literal(value)}"
+                for key, value in table.items()
+                if value is not None
             ]
         (directory / "settings.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
         (directory / "sources.toml").write_text(self.sources_toml(poll_every), encoding="utf-8")
@@ -491,7 +502,7 @@ def _not_modified(request: Message, tag: str, modified: datetime | None) -> bool
     return modified.replace(microsecond=0) <= since
 
 
-def _toml(value: Any) -> str:
+def toml_literal(value: Any) -> str:
     """Return ``value`` as a TOML literal (strings, numbers, booleans, lists)."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -500,5 +511,5 @@ def _toml(value: Any) -> str:
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)  # JSON string escapes are valid TOML
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
+        return "[" + ", ".join(toml_literal(v) for v in value) + "]"
     raise TypeError(f"cannot write {type(value).__name__} to TOML: {value!r}")
