@@ -173,6 +173,32 @@ def extract_in_worker(
     return "ok", asdict(article), ""
 
 
+_forkserver_lock = threading.Lock()
+
+
+def start_forkserver() -> None:
+    """Start multiprocessing's forkserver (once) without the working directory on its path.
+
+    Python 3.11 starts it as ``python -c ...``, so "" leads its sys.path and its preload
+    imports ``newsmon`` from the working directory first: run from the parent folder of a
+    checkout, that is the checkout itself as a namespace package, and every worker then fails
+    to import newsmon.ingest.clean (each page "extract_failed"). PYTHONSAFEPATH (python -P)
+    keeps "" off its path; workers then take the parent's sys.path as multiprocessing sends it.
+    """
+    from multiprocessing import forkserver
+
+    with _forkserver_lock:
+        previous = os.environ.get("PYTHONSAFEPATH")
+        os.environ["PYTHONSAFEPATH"] = "1"
+        try:
+            forkserver.ensure_running()
+        finally:
+            if previous is None:
+                os.environ.pop("PYTHONSAFEPATH", None)
+            else:
+                os.environ["PYTHONSAFEPATH"] = previous
+
+
 class CleanPool:
     """A process pool that cleans pages with per-page time bounds; workers=0 runs in-process."""
 
@@ -208,6 +234,7 @@ class CleanPool:
             # forkserver: forking a process that runs Prefect's threads is unsafe.
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["newsmon.ingest.clean"])
+            start_forkserver()
             self._pool = concurrent.futures.ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=context,
