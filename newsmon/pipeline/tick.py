@@ -8,6 +8,7 @@ pipeline; called without steps, it is an ordinary async function.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
@@ -146,12 +147,17 @@ async def discover_source(
         poll, content = await _poll(fetcher, settings, url, "feed", validators.get(url))
         if content is not None:
             try:
-                parsed = parse_feed(
-                    content,
-                    url,
-                    source.id,
-                    max_items=max_items,
-                    max_bytes=settings.discover.max_feed_bytes,
+                # Off the event loop: a 20 MB feed takes seconds of CPU, and other sources'
+                # fetches (with their deadlines) run meanwhile.
+                parsed = await asyncio.to_thread(
+                    functools.partial(
+                        parse_feed,
+                        content,
+                        url,
+                        source.id,
+                        max_items=max_items,
+                        max_bytes=settings.discover.max_feed_bytes,
+                    )
                 )
                 poll.items = len(parsed.items)
                 poll.outcome = Outcome.PARTIAL if parsed.status == "partial" else Outcome.OK
@@ -171,7 +177,9 @@ async def discover_source(
         poll, content = await _poll(fetcher, settings, url, "sitemap", validators.get(url))
         if content is not None:
             try:
-                parsed_map = parse_sitemap(content, url, source.id, max_items=max_items)
+                parsed_map = await asyncio.to_thread(
+                    functools.partial(parse_sitemap, content, url, source.id, max_items=max_items)
+                )
                 poll.items = len(parsed_map.items)
                 poll.outcome = Outcome.PARTIAL if parsed_map.status == "partial" else Outcome.OK
                 poll.detail = parsed_map.detail or ""

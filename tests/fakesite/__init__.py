@@ -71,7 +71,7 @@ client disconnects, or on site.stop()
                        gives a JSON Feed; ?h=Name:value adds headers as /headers does
 /headers?h=Name:value  200 article with these headers, %-escapes read as latin-1 bytes
                        (ETag: "caf\xe9"...); ?title=T sets the page title
-/big-json-feed         a 19.7 MB JSON Feed of 75,000 items (built once, cached)
+/big-json-feed         a 19.7 MB JSON Feed of 70,000 items (built once, cached)
 /status/{code}         that status (200-599); ?location=URL adds Location, ?retry_after=N
 /retry-after/{n}?key=K first n requests (per n, key, status) answer 503 (or ?status=429)
                        with Retry-After: 1 (?value=N, or ?value=date for an HTTP-date), then

@@ -111,11 +111,11 @@ def good_article_html(name: str) -> bytes:
     return body.replace(b"</h1>\n", b"</h1>\n" + note.encode() + b"\n", 1)
 
 
-BIG_JSON_FEED_ITEMS = 75_000
+BIG_JSON_FEED_ITEMS = 70_000
 
 
 def build_big_json_feed(base: str) -> bytes:
-    """Return a JSON Feed of about 19.7 MB (75,000 items, each with a dated URL)."""
+    """Return a JSON Feed of about 19.7 MB (70,000 items, each with a dated URL)."""
     items = [
         {
             "id": f"{base}/big/{n}",
