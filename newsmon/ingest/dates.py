@@ -28,7 +28,7 @@ def parse_date(value: Any) -> datetime | None:
     if parsed is None:
         try:
             parsed = parsedate_to_datetime(text)
-        except (ValueError, TypeError, IndexError):
+        except (ValueError, TypeError, IndexError, OverflowError):  # year 99999999999999999999
             parsed = from_struct(_safe_feedparser_date(text))
     if parsed is None or not 1900 <= parsed.year <= 2200:
         return None

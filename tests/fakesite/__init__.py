@@ -68,7 +68,8 @@ client disconnects, or on site.stop()
 /canary[...]           200 "canary"; every hit counts in site.canary_hits
 /good/{name}           an article page of its own (the good pages beside hostile ones)
 /items?path=P&path=Q   RSS whose items link to each path (or absolute URL); ?format=json
-                       gives a JSON Feed; ?h=Name:value adds headers as /headers does
+                       gives a JSON Feed, ?format=sitemap a urlset; ?date=D dates every item
+                       (any text); ?h=Name:value adds headers as /headers does
 /headers?h=Name:value  200 article with these headers, %-escapes read as latin-1 bytes
                        (ETag: "caf\xe9"...); ?title=T sets the page title
 /big-json-feed         a 19.7 MB JSON Feed of 70,000 items (built once, cached)

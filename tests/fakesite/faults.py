@@ -151,16 +151,33 @@ def _item_feed(r: Responder, base: str, raw_query: str) -> None:
             pair.partition(":") for pair in parse_qs(raw_query, encoding="latin-1").get("h", [])
         )
     ]
-    if query.get("format", [""])[0] == "json":
+    date = query.get("date", [None])[0]
+    kind = query.get("format", [""])[0]
+    if kind == "json":
         feed = {
             "version": "https://jsonfeed.org/version/1.1",
             "title": "Items",
-            "items": [{"id": link, "url": link, "title": link} for link in links],
+            "items": [
+                {"id": link, "url": link, "title": link}
+                | ({"date_published": date, "date_modified": date} if date else {})
+                for link in links
+            ],
         }
         r.send(200, json.dumps(feed).encode(), [("Content-Type", "application/feed+json"), *extra])
         return
+    if kind == "sitemap":
+        lastmod = f"<lastmod>{escape(date)}</lastmod>" if date else ""
+        urls = "".join(f"<url><loc>{escape(link)}</loc>{lastmod}</url>" for link in links)
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>\n'
+        ).encode()
+        r.send(200, body, [("Content-Type", "application/xml"), *extra])
+        return
+    pub_date = f"<pubDate>{escape(date)}</pubDate>" if date else ""
     items = "".join(
-        f"<item><title>{escape(link)}</title><link>{escape(link)}</link></item>" for link in links
+        f"<item><title>{escape(link)}</title><link>{escape(link)}</link>{pub_date}</item>"
+        for link in links
     )
     body = (
         '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'

@@ -47,14 +47,17 @@ class Hostile:
         self,
         paths: Sequence[str],
         *,
-        json_feed: bool = False,
+        kind: str = "rss",
+        date: str | None = None,
         headers: Sequence[tuple[str, str]] = (),
     ) -> str:
-        """Return the URL of a fault-outlet feed listing the good pages and ``paths``, sent
-        with ``headers`` (values may hold any latin-1 character: they go out as those bytes)."""
+        """Return the URL of a fault-outlet feed (rss, json or sitemap) listing the good pages
+        and ``paths``, every item dated ``date``, sent with ``headers`` (values may hold any
+        latin-1 character: they go out as those bytes)."""
         query = [f"path={quote(p, safe='')}" for p in [*GOOD, *paths]]
         query += [f"h={quote(f'{n}:{v}', safe='', encoding='latin-1')}" for n, v in headers]
-        return self.fault("/items?" + "&".join(query) + ("&format=json" if json_feed else ""))
+        query += [f"format={kind}"] + ([f"date={quote(date, safe='')}"] if date else [])
+        return self.fault("/items?" + "&".join(query))
 
     def headers_page(self, headers: Sequence[tuple[str, str]], title: str = "") -> str:
         """Return the URL of an article page sent with ``headers`` (latin-1 values)."""
@@ -68,6 +71,7 @@ class Hostile:
         paths: Sequence[str] = (),
         *,
         feeds: Sequence[str] | None = None,
+        sitemaps: Sequence[str] = (),
         settings: dict[str, dict[str, Any]] | None = None,
         meridian: bool = True,
     ) -> Hostile:
@@ -85,6 +89,7 @@ class Hostile:
             'id = "hostile"\n'
             'name = "A hostile outlet"\n'
             f"feeds = {toml_literal(hostile_feeds)}\n"
+            f"sitemaps = {toml_literal(list(sitemaps))}\n"
             'poll_every = "1s"\n'
         ]
         if meridian:

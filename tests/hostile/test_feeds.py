@@ -13,6 +13,7 @@ from newsmon.core.settings import Settings, Source
 from newsmon.ingest.fetcher import Fetcher
 from newsmon.pipeline import tick
 from tests.fakesite import FakeSite
+from tests.hostile.conftest import GOOD, Hostile
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -56,3 +57,31 @@ def test_a_huge_json_feed_does_not_stall_other_sources(site: FakeSite) -> None:
     assert meridian_found.items
     # json.loads of 19.7 MB holds the GIL for a few hundred ms; nothing else may.
     assert max(stalls) < 1.5, f"event loop stalled {max(stalls):.1f} s"
+
+
+ABSURD_DATES = [
+    "Mon, 01 Jan 99999999999999999999 00:00:00 GMT",  # OverflowError in email.utils
+    "0001-01-01T00:00:00+14:00",  # before datetime.min once in UTC
+    "9999-12-31T23:59:59-14:00",  # after datetime.max once in UTC
+]
+
+
+@pytest.mark.e2e
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("kind", ["rss", "json", "sitemap"])
+@pytest.mark.parametrize("date", ABSURD_DATES)
+def test_absurd_item_dates_are_read_as_no_date(hostile: Hostile, kind: str, date: str) -> None:
+    # Before: a JSON Feed date_published or a sitemap lastmod in the year
+    # 99999999999999999999 raised OverflowError out of parse_date and `run` exited 1.
+    url = hostile.items_feed([], kind=kind, date=date)
+    if kind == "sitemap":
+        hostile.configure(feeds=[], sitemaps=[url], meridian=False)
+    else:
+        hostile.configure(feeds=[url], meridian=False)
+
+    hostile.tick()
+
+    assert hostile.feed(url)["last_outcome"] == "ok"
+    for path in GOOD:
+        assert hostile.versions(hostile.fault(path)) == 1
+    hostile.tick()
