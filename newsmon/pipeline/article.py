@@ -41,6 +41,7 @@ MAX_FETCH_FAILURES = 5
 GONE_RECHECK = timedelta(days=1)
 # An import settles these; an article failing or gone keeps its state.
 _IMPORTABLE = frozenset({ArticleStatus.NEW, ArticleStatus.ACTIVE, ArticleStatus.NOT_ARTICLE})
+_NEVER_LIVE = frozenset({ArticleStatus.NEW, ArticleStatus.IMPORTED})
 
 
 def store_outcome(
@@ -112,6 +113,10 @@ def store_outcome(
         if imported:
             if updates.get("status", article["status"]) in _IMPORTABLE:
                 updates.update(status=ArticleStatus.IMPORTED, next_check_at=None)
+            elif result == StoreResult.FAILED and article["status"] in _NEVER_LIVE:
+                # An archived page that could not be cleaned: recorded, never fetched live.
+                kept = ArticleStatus.IMPORTED if article["versions_count"] else ArticleStatus.FAILED
+                updates.update(status=kept, next_check_at=None)
             if not article["published"] and target.published_hint:
                 updates.setdefault("published", iso(target.published_hint))
         store.articles.update_article(db, article["id"], updates)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import zlib
 from collections.abc import Iterable
@@ -17,7 +18,7 @@ from newsmon.core.errors import ExtractError, NewsmonError, ParseError
 from newsmon.core.records import Article, Outcome, PageOutcome, Target
 from newsmon.core.settings import Settings, url_problem
 from newsmon.core.urls import canonical_url
-from newsmon.ingest.clean import extract_article
+from newsmon.ingest.clean import CleanPool, extract_article
 from newsmon.pipeline.article import rederive_version, store_outcome
 
 IMPORT_SOURCE = "import"
@@ -69,11 +70,14 @@ def import_warc(
     """Import HTML responses from WARC/ARC files as article versions (idempotent).
 
     A corrupt or truncated file is reported with its name and the records read so far;
-    the records before the damage are kept and the next file is read.
+    the records before the damage are kept and the next file is read. Pages are cleaned by
+    the same bounded workers as live pages (CleanPool: a time limit per page, a process that
+    is killed when a parse will not return); a page that fails is recorded with its reason.
     """
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    damage = (ArchiveLoadFailed, *WARC_DAMAGE)
     cap = max_bytes or settings.fetch.max_bytes
     totals = {
         "records": 0,
@@ -81,44 +85,91 @@ def import_warc(
         "new_version": 0,
         "unchanged": 0,
         "not_article": 0,
+        "failed": 0,
         "skipped": 0,
         "truncated": 0,
         "damaged_files": 0,
     }
-    for path in paths:
-        try:
-            handle = open(path, "rb")  # noqa: SIM115 - closed below
-        except OSError as exc:
-            raise NewsmonError(f"{path}: cannot read: {exc.strerror}") from exc
-        with handle:
-            problem = _archive_start_problem(handle)
-            if problem:
-                totals["damaged_files"] += 1
-                print(f"newsmon: {path}: damaged: {problem}", flush=True)
-                continue
+    with CleanPool(
+        settings.clean.workers, settings.clean.timeout_s, settings.clean.min_text_chars
+    ) as pool:
+        for path in paths:
             try:
-                for record in ArchiveIterator(handle, arc2warc=True):
-                    totals["records"] += 1
-                    try:
-                        outcome = _outcome_from_record(record, source_id, cap, clock.now())
-                    except _Truncated as exc:
-                        totals["truncated"] += 1
-                        print(
-                            f"newsmon: {path}: record for {exc} is truncated; skipped", flush=True
-                        )
-                        continue
-                    if outcome is None:
-                        totals["skipped"] += 1
-                        continue
-                    totals["html"] += 1
-                    result = store_outcome(db, settings, outcome, None, imported=True)
-                    totals[result] = totals.get(result, 0) + 1
-            except (ArchiveLoadFailed, OSError, ValueError, EOFError) as exc:
-                totals["damaged_files"] += 1
-                print(
-                    f"newsmon: {path}: damaged after {totals['records']} records: {exc}", flush=True
-                )
+                handle = open(path, "rb")  # noqa: SIM115 - closed below
+            except OSError as exc:
+                raise NewsmonError(f"{path}: cannot read: {exc.strerror}") from exc
+            with handle:
+                problem = _archive_start_problem(handle)
+                if problem:
+                    totals["damaged_files"] += 1
+                    print(f"newsmon: {path}: damaged: {problem}", flush=True)
+                    continue
+                batch: list[PageOutcome] = []
+                try:
+                    for record in ArchiveIterator(handle, arc2warc=True):
+                        totals["records"] += 1
+                        try:
+                            outcome = _outcome_from_record(record, source_id, cap, clock.now())
+                        except _Truncated as exc:
+                            totals["truncated"] += 1
+                            print(
+                                f"newsmon: {path}: record for {exc} is truncated; skipped",
+                                flush=True,
+                            )
+                            continue
+                        if outcome is None:
+                            totals["skipped"] += 1
+                            continue
+                        totals["html"] += 1
+                        batch.append(outcome)
+                        if len(batch) >= WARC_BATCH:
+                            _clean_and_store(db, settings, pool, batch, totals)
+                            batch = []
+                except damage as exc:
+                    totals["damaged_files"] += 1
+                    print(
+                        f"newsmon: {path}: damaged after {totals['records']} records: "
+                        f"{type(exc).__name__}: {exc}",
+                        flush=True,
+                    )
+                _clean_and_store(db, settings, pool, batch, totals)
     return totals
+
+
+# Records read ahead of cleaning: each holds a page of at most fetch.max_bytes.
+WARC_BATCH = 8
+# What warcio raises on a damaged file or record besides ArchiveLoadFailed (a 40-byte
+# response record without a target URI raised AttributeError from inside its iterator):
+# the rest of that file is lost, the records before it are kept.
+WARC_DAMAGE: tuple[type[BaseException], ...] = (
+    OSError,
+    ValueError,
+    EOFError,
+    AttributeError,
+    TypeError,
+    IndexError,
+    KeyError,
+    zlib.error,
+)
+
+
+def _clean_and_store(
+    db: sqlite_utils.Database,
+    settings: Settings,
+    pool: CleanPool,
+    batch: list[PageOutcome],
+    totals: dict[str, int],
+) -> None:
+    """Clean a batch of archived pages in the pool, then store each in its transaction."""
+    if not batch:
+        return
+    pages = [(o.content or b"", o.final_url or o.target.url) for o in batch]
+    for outcome, (result, article, detail) in zip(
+        batch, asyncio.run(pool.clean_many(pages)), strict=True
+    ):
+        outcome.outcome, outcome.article, outcome.detail = result, article, detail
+        stored = store_outcome(db, settings, outcome, None, imported=True)
+        totals[stored] = totals.get(stored, 0) + 1
 
 
 class _Truncated(Exception):
@@ -149,7 +200,7 @@ def _archive_start_problem(handle: Any) -> str | None:
 def _outcome_from_record(
     record: Any, source_id: str | None, cap: int, now: datetime
 ) -> PageOutcome | None:
-    """Turn one WARC response/resource record holding HTML into a cleaned PageOutcome."""
+    """Turn one WARC response/resource record holding HTML into a PageOutcome to clean."""
     if record.rec_type not in ("response", "resource"):
         return None
     url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
@@ -177,20 +228,14 @@ def _outcome_from_record(
         target = Target(url=canonical_url(url), source_id=source_id or "warc")
     except ParseError:
         return None
-    try:
-        article = extract_article(body, url)
-    except ExtractError:
-        article = None
-    outcome = Outcome.OK if article else Outcome.NOT_ARTICLE
     return PageOutcome(
         target,
         when,
-        outcome,
+        Outcome.FETCHED,  # cleaned next, in the pool
         status=200,
         final_url=url,
         content=body,
         content_type=content_type,
-        article=article,
     )
 
 

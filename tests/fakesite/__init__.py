@@ -102,6 +102,7 @@ client disconnects, or on site.stop()
 /feed/poisoned         valid RSS whose items are faults (faults.POISONED_ITEMS) + /article
 /sitemap/loop          sitemap index listing itself and /sitemap/loop-b (which lists it back)
 /deep-html             200,000 nested <div>s
+/many-attributes       one element with 200,000 attributes (3.4 MB; minutes in trafilatura)
 """
 
 from .responder import RequestRecord

@@ -93,6 +93,19 @@ def build_deep_html() -> bytes:
     )
 
 
+MANY_ATTRIBUTES = 200_000
+
+
+def build_many_attributes_html() -> bytes:
+    """Return a 3.4 MB page whose one element carries 200,000 attributes: trafilatura works
+    on it for minutes in C code (past 420 s in issue 16), beyond any soft timer."""
+    attributes = " ".join(f'a{i}="v{i}"' for i in range(MANY_ATTRIBUTES))
+    return (
+        f"<!DOCTYPE html><html><head><title>Many attributes</title></head><body><div {attributes}>"
+        "<p>" + "The words of an article that no one will read. " * 40 + "</p></div></body></html>"
+    ).encode()
+
+
 def article_html(title: str = "A plain article on the fault outlet") -> bytes:
     """Return a small, well-formed article page (the end of redirect chains, retries...)."""
     paragraphs = "\n".join(f"<p>{escape(p)}</p>" for p in V0.paragraphs)
@@ -314,6 +327,8 @@ def handle(state: FaultState, r: Responder, base: str, path: str, raw_query: str
             f"<sitemap><loc>{base}{other}</loc></sitemap>\n</sitemapindex>\n"
         ).encode()
         r.send(200, body, [("Content-Type", "application/xml")])
+    elif route == "/many-attributes":
+        r.send(200, cached("many-attributes", build_many_attributes_html), [("Content-Type", HTML)])
     elif route == "/deep-html":
         r.send(200, cached("deep-html", build_deep_html), [("Content-Type", HTML)])
     else:
