@@ -341,7 +341,11 @@ def cmd_backfill(args: argparse.Namespace, settings: Settings, clock: Clock) -> 
         db = store.open_db(_db_path(args, settings))
         try:
             totals = import_jsonl(
-                db, args.jsonl, clock=clock, default_source=(args.sources or [None])[0]
+                db,
+                args.jsonl,
+                clock=clock,
+                default_source=(args.sources or [None])[0],
+                max_line_bytes=settings.fetch.max_bytes,  # a line is one article
             )
         finally:
             db.close()
@@ -503,29 +507,36 @@ def cmd_facts(args: argparse.Namespace, settings: Settings, clock: Clock) -> int
 
     folder = Path(args.config) / "lexicons"
     lexicons = load_lexicons(folder if folder.is_dir() else None)
+    from newsmon.ingest.jsonl import LineError, facts_input, parse_object, read_lines
+
     name = "<stdin>" if args.input == "-" else args.input
     try:
-        handle = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8")  # noqa: SIM115
+        handle = sys.stdin.buffer if args.input == "-" else open(args.input, "rb")  # noqa: SIM115
     except OSError as exc:
         raise NewsmonError(f"{args.input}: cannot read: {exc.strerror}") from exc
     bad = 0
     try:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
+        for number, line in read_lines(handle, settings.fetch.max_bytes):
             try:
-                record = json.loads(line)
-                if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                    raise ValueError('each line must be an object with a "text" string')
-                lang = record.get("lang")
-                out = facts_record(record.get("id"), record["text"], lang, lexicons)
-            except ValueError as exc:  # json.JSONDecodeError is a ValueError
+                if isinstance(line, LineError):
+                    raise line
+                identifier, text, lang = facts_input(parse_object(line))
+                out = facts_record(identifier, text, lang, lexicons)
+            except LineError as exc:
                 bad += 1
                 print(f"newsmon: {name}:{number}: skipped: {exc}", file=sys.stderr)
                 continue
+            except Exception as exc:  # one line never stops the others
+                bad += 1
+                print(
+                    f"newsmon: {name}:{number}: skipped: internal_error:"
+                    f" {type(exc).__name__}: {exc}",
+                    file=sys.stderr,
+                )
+                continue
             print(json.dumps(out, ensure_ascii=False), flush=False)
     finally:
-        if handle is not sys.stdin:
+        if handle is not sys.stdin.buffer:
             handle.close()
     return 1 if bad else 0
 

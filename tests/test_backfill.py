@@ -42,8 +42,14 @@ def test_jsonl_import_is_idempotent_and_reports_bad_lines(db, tmp_path, capsys):
     ]
     path = write_jsonl(tmp_path / "a.jsonl", rows)
     totals = import_jsonl(db, [path], clock=SystemClock())
-    assert totals == {"lines": 5, "new_version": 2, "unchanged": 0, "bad_lines": 3}
-    out = capsys.readouterr().out
+    assert totals == {
+        "lines": 5,
+        "new_version": 2,
+        "unchanged": 0,
+        "bad_lines": 3,
+        "superseded": 0,
+    }
+    out = capsys.readouterr().err  # diagnostics go to stderr (issue 15: stdout stays JSON)
     assert f"{path}:2:" in out and f"{path}:3:" in out and f"{path}:4:" in out
     again = import_jsonl(db, [path], clock=SystemClock())
     assert again["new_version"] == 0 and again["unchanged"] == 2

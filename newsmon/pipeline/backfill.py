@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import json
+import sys
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,14 @@ from newsmon.core.records import Article, Outcome, PageOutcome, Target
 from newsmon.core.settings import Settings, url_problem
 from newsmon.core.urls import canonical_url
 from newsmon.ingest.clean import CleanPool, extract_article
+from newsmon.ingest.jsonl import (
+    DEFAULT_MAX_LINE_BYTES,
+    ImportedArticle,
+    LineError,
+    imported_article,
+    parse_object,
+    read_lines,
+)
 from newsmon.pipeline.article import rederive_version, store_outcome
 
 IMPORT_SOURCE = "import"
@@ -30,32 +38,64 @@ def import_jsonl(
     *,
     clock: Clock,
     default_source: str | None = None,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
 ) -> dict[str, int]:
-    """Import articles given as JSON lines; one bad line is reported and skipped.
+    """Import articles given as JSON lines; one bad line is reported (file:line) and skipped.
 
-    A line without a publication date is stamped with ``clock``.
+    A line without a publication date is stamped with ``clock``. A URL given on several lines
+    of one import is imported once, from its last line (files in the order given): the
+    earlier lines are reported as superseded, so re-importing the same files changes nothing.
     """
     settings = Settings()
-    totals = {"lines": 0, "new_version": 0, "unchanged": 0, "bad_lines": 0}
-    for path in paths:
-        try:
-            handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed below
-        except OSError as exc:
-            raise NewsmonError(f"{path}: cannot read: {exc.strerror}") from exc
-        with handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                totals["lines"] += 1
-                try:
-                    outcome = _outcome_from_line(line, default_source, clock.now())
-                except ParseError as exc:
-                    totals["bad_lines"] += 1
-                    print(f"newsmon: {path}:{number}: skipped: {exc}", flush=True)
-                    continue
-                result = store_outcome(db, settings, outcome, None, imported=True)
-                totals[result] = totals.get(result, 0) + 1
+    files = [str(path) for path in paths]
+    totals = {"lines": 0, "new_version": 0, "unchanged": 0, "bad_lines": 0, "superseded": 0}
+    last: dict[str, tuple[str, int]] = {}
+    for path in files:  # first pass: where each URL is given last
+        for number, article in _jsonl_articles(path, max_line_bytes):
+            if not isinstance(article, LineError):
+                last[article.url] = (path, number)
+    for path in files:
+        for number, article in _jsonl_articles(path, max_line_bytes):
+            totals["lines"] += 1
+            if isinstance(article, LineError):
+                totals["bad_lines"] += 1
+                _report(f"{path}:{number}: skipped: {article}")
+                continue
+            where = last.get(article.url)
+            if where is not None and where != (path, number):
+                totals["superseded"] += 1
+                _report(
+                    f"{path}:{number}: skipped: duplicate_url: {article.url} is given again"
+                    f" at {where[0]}:{where[1]}, and the last line wins"
+                )
+                continue
+            outcome = _outcome_from_article(article, default_source, clock.now())
+            result = store_outcome(db, settings, outcome, None, imported=True)
+            totals[result] = totals.get(result, 0) + 1
     return totals
+
+
+def _jsonl_articles(
+    path: str, max_line_bytes: int
+) -> Iterator[tuple[int, ImportedArticle | LineError]]:
+    """Yield each non-blank line of a JSON-lines file as a checked article or its error."""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise NewsmonError(f"{path}: cannot read: {exc.strerror}") from exc
+    with handle:
+        for number, line in read_lines(handle, max_line_bytes):
+            if isinstance(line, LineError):
+                yield number, line
+                continue
+            try:
+                yield number, imported_article(parse_object(line))
+            except LineError as exc:
+                yield number, exc
+
+
+def _report(message: str) -> None:
+    print(f"newsmon: {message}", file=sys.stderr, flush=True)
 
 
 def import_warc(
@@ -239,44 +279,34 @@ def _outcome_from_record(
     )
 
 
-def _outcome_from_line(line: str, default_source: str | None, now: datetime) -> PageOutcome:
-    try:
-        record: Any = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise ParseError("line", "bad_json", str(exc)) from exc
-    if not isinstance(record, dict):
-        raise ParseError("line", "bad_record", "each line must be a JSON object")
-    for key in ("url", "text"):
-        if not isinstance(record.get(key), str) or not record[key].strip():
-            raise ParseError("line", "missing_field", f"{key!r} is required and must be text")
-    problem = url_problem(record["url"])
-    if problem:
-        raise ParseError(record["url"], "bad_url", problem)
-    published = _when(record.get("published"))
-    source = str(record.get("source") or default_source or IMPORT_SOURCE)
-    url = canonical_url(record["url"])
+def _outcome_from_article(
+    record: ImportedArticle, default_source: str | None, now: datetime
+) -> PageOutcome:
+    source = record.source or default_source or IMPORT_SOURCE
     target = Target(
-        url=url, source_id=source, published_hint=published, lang_hint=record.get("lang")
+        url=record.url, source_id=source, published_hint=record.published, lang_hint=record.lang
     )
     article = Article(
-        url=url,
-        title=record.get("title"),
-        text=record["text"],
-        published=published.isoformat() if published else None,
-        lang=record.get("lang"),
+        url=record.url,
+        title=record.title,
+        text=record.text,
+        published=record.published.isoformat() if record.published else None,
+        lang=record.lang,
         sitename=source,
     )
-    return PageOutcome(target, published or now, Outcome.OK, article=article)
+    return PageOutcome(target, record.published or now, Outcome.OK, article=article)
 
 
 def _when(value: Any) -> datetime | None:
+    """Read a WARC-Date; None when absent, unreadable or outside 1900-2200."""
     if not value:
         return None
     try:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
+        moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment if 1900 <= moment.year <= 2200 else None
 
 
 def reprocess(db: sqlite_utils.Database, settings: Settings) -> dict[str, int]:
