@@ -15,7 +15,7 @@ from typing import Any
 
 from newsmon import __version__, store
 from newsmon.core.clock import Clock, ReplayClock, SystemClock
-from newsmon.core.errors import NewsmonError
+from newsmon.core.errors import NewsmonError, Reason
 from newsmon.core.settings import Settings, load_settings
 from newsmon.present.export import export_rows
 from newsmon.versions.diff import diff_texts, render_text
@@ -529,7 +529,7 @@ def cmd_facts(args: argparse.Namespace, settings: Settings, clock: Clock) -> int
             except Exception as exc:  # one line never stops the others
                 bad += 1
                 print(
-                    f"newsmon: {name}:{number}: skipped: internal_error:"
+                    f"newsmon: {name}:{number}: skipped: {Reason.INTERNAL_ERROR}:"
                     f" {type(exc).__name__}: {exc}",
                     file=sys.stderr,
                 )

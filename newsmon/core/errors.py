@@ -51,6 +51,15 @@ class Reason(StrEnum):
     BAD_JSON = "bad_json"
     BAD_RECORD = "bad_record"
     MISSING_FIELD = "missing_field"
+    BAD_FIELD = "bad_field"  # a field of the wrong type or form (lang "english", title {})
+    BAD_DATE = "bad_date"  # a date that does not parse or lies outside 1900-2200
+    BAD_TEXT = "bad_text"  # text that cannot be stored (a lone surrogate)
+    BAD_ENCODING = "bad_encoding"  # bytes that are not UTF-8
+    TOO_LONG = "too_long"  # a line over the per-line cap
+    TOO_DEEP = "too_deep"  # JSON nested deeper than the parser is allowed to go
+    DUPLICATE_URL = "duplicate_url"  # the same URL again later in one import: the last wins
+    # anything else
+    INTERNAL_ERROR = "internal_error"  # an unexpected error on one item: it fails, the run goes on
     UNKNOWN_SOURCE = "unknown_source"
 
 

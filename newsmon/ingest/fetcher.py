@@ -35,7 +35,7 @@ import httpcore
 import httpx
 import zstandard
 
-from newsmon.core.errors import BlockedError, FetchError
+from newsmon.core.errors import BlockedError, FetchError, Reason
 from newsmon.core.records import FetchResult
 from newsmon.core.settings import FetchSettings
 from newsmon.ingest import headers as header_values
@@ -56,7 +56,7 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 ROBOTS_ERROR_TTL_S = 300.0
 # robots.txt fetches failing for these reasons never got an answer from the origin: the page
 # fails for the same reason (a connection failure is not a robots verdict).
-UNANSWERED = frozenset({"connect", "timeout", "tls", "protocol"})
+UNANSWERED = frozenset({Reason.CONNECT, Reason.TIMEOUT, Reason.TLS, Reason.PROTOCOL})
 # Decoded output is produced in steps of this size, so a bomb never inflates past cap + step.
 DECODE_STEP = 64 * 1024
 # zstd expands at most ~32768:1 (a 4-byte RLE block -> 128 KiB); 32-byte input slices keep
@@ -185,7 +185,7 @@ class Fetcher:
                 truncate=False,
             )
         except FetchError as exc:
-            self._stats["blocked" if exc.reason == "blocked" else "errors"] += 1
+            self._stats["blocked" if exc.reason == Reason.BLOCKED else "errors"] += 1
             raise
         if result.status == 304:
             self._stats["not_modified"] += 1
@@ -237,13 +237,15 @@ class Fetcher:
             if check_robots:
                 await self._check_robots(url, target, deadline)
             if deadline.remaining() <= 0:
-                raise _Retryable(FetchError(url, "timeout", self._deadline_detail()))
+                raise _Retryable(FetchError(url, Reason.TIMEOUT, self._deadline_detail()))
             async with self._slot(target.raw_host.decode("ascii")):
                 try:
                     async with deadline.charged(), asyncio.timeout(deadline.remaining()):
                         reply = await self._exchange(url, target, headers, cap, truncate, chain)
                 except TimeoutError:
-                    raise _Retryable(FetchError(url, "timeout", self._deadline_detail())) from None
+                    raise _Retryable(
+                        FetchError(url, Reason.TIMEOUT, self._deadline_detail())
+                    ) from None
             if isinstance(reply, FetchResult):
                 reply.url = url
                 reply.redirects = chain
@@ -252,15 +254,15 @@ class Fetcher:
             try:
                 next_url = target.join(reply).copy_with(fragment=None)
             except httpx.InvalidURL as exc:
-                raise FetchError(url, "protocol", f"bad Location {reply!r}: {exc}") from exc
+                raise FetchError(url, Reason.PROTOCOL, f"bad Location {reply!r}: {exc}") from exc
             chain.append(_public(target))
             self._stats["redirects"] += 1
             if len(chain) > self.settings.max_redirects:
                 raise FetchError(
-                    url, "redirects", f"more than {self.settings.max_redirects} redirects"
+                    url, Reason.REDIRECTS, f"more than {self.settings.max_redirects} redirects"
                 )
             if _public(next_url) in chain:
-                raise FetchError(url, "redirects", f"redirect loop back to {next_url}")
+                raise FetchError(url, Reason.REDIRECTS, f"redirect loop back to {next_url}")
             current = str(next_url)
 
     def _target(self, url: str, current: str, hop: int) -> httpx.URL:
@@ -301,7 +303,9 @@ class Fetcher:
                 raise _RedirectBlocked(url, f"{host}: {exc}{where}") from exc
             raise BlockedError(url, f"{host}: {exc}") from exc
         except (OSError, LookupError, UnicodeError) as exc:
-            raise _Retryable(FetchError(url, "connect", f"cannot resolve {host}: {exc}")) from exc
+            raise _Retryable(
+                FetchError(url, Reason.CONNECT, f"cannot resolve {host}: {exc}")
+            ) from exc
         token = _pins.set({(host.lower(), port): addresses})
         try:
             request = self._client.build_request("GET", target, headers=headers)
@@ -347,7 +351,7 @@ class Fetcher:
                 etag=header_values.etag(response.headers.get("etag")),
                 last_modified=header_values.last_modified(response.headers.get("last-modified")),
             )
-        error = FetchError(url, "http_status", _reason_phrase(response), status=status)
+        error = FetchError(url, Reason.HTTP_STATUS, _reason_phrase(response), status=status)
         if status not in RETRY_STATUSES:
             raise error
         delay = None
@@ -369,7 +373,9 @@ class Fetcher:
         """Read the raw stream and decode it incrementally, never holding much past ``cap``."""
         declared = header_values.content_length(response.headers.get("content-length"))
         if not truncate and declared is not None and declared > cap:
-            raise FetchError(url, "too_large", f"Content-Length {declared} exceeds {cap} bytes")
+            raise FetchError(
+                url, Reason.TOO_LARGE, f"Content-Length {declared} exceeds {cap} bytes"
+            )
         sink = _Sink(cap)
         decoder = _decoder(url, response.headers.get_list("content-encoding", split_commas=True))
         raw = 0
@@ -384,9 +390,9 @@ class Fetcher:
                 decoder.finish(sink)
         except _Overflow:
             if not truncate:
-                raise FetchError(url, "too_large", f"body exceeds {cap} bytes") from None
+                raise FetchError(url, Reason.TOO_LARGE, f"body exceeds {cap} bytes") from None
         except (zlib.error, brotli.error, zstandard.ZstdError, _Corrupt) as exc:
-            raise FetchError(url, "decode", f"corrupt compressed body: {exc}") from exc
+            raise FetchError(url, Reason.DECODE, f"corrupt compressed body: {exc}") from exc
         del sink.data[cap:]
         return bytes(sink.data)
 
@@ -412,7 +418,7 @@ class Fetcher:
             why = f" ({note})" if note else ""
             # An unreachable robots.txt disallows for now (RFC 9309) but is not a verdict on
             # the page: a distinct reason lets the pipeline retry it later.
-            reason = "robots_unreachable" if note else "robots"
+            reason = Reason.ROBOTS_UNREACHABLE if note else Reason.ROBOTS
             raise BlockedError(url, f"disallowed by robots.txt{where}{why}", reason=reason)
 
     async def _robots_verdict(
@@ -437,7 +443,7 @@ class Fetcher:
         except TimeoutError:
             raise FetchError(
                 url,
-                "timeout",
+                Reason.TIMEOUT,
                 f"robots.txt of {_origin_text(target)} did not answer within the"
                 f" {self.settings.timeout_s:g} s deadline",
             ) from None
@@ -479,9 +485,9 @@ class Fetcher:
         except FetchError as exc:
             # 4xx means "no robots.txt" (RFC 9309 2.3.1.3) except 429, which means "slow down".
             status = exc.status or 0
-            if exc.reason == "http_status" and 400 <= status < 500 and status != 429:
+            if exc.reason == Reason.HTTP_STATUS and 400 <= status < 500 and status != 429:
                 return _RobotsVerdict(RobotsRules.allow_all()), full_ttl
-            if exc.reason == "redirects":  # RFC 9309 2.3.1.2: may be taken as unavailable
+            if exc.reason == Reason.REDIRECTS:  # RFC 9309 2.3.1.2: may be taken as unavailable
                 return _RobotsVerdict(RobotsRules.allow_all()), full_ttl
             if exc.reason in UNANSWERED:
                 return _RobotsVerdict(RobotsRules.disallow_all(), exc.reason, exc), error_ttl
@@ -762,7 +768,9 @@ def _decoder(url: str, codings: list[str]) -> _Decoder:
     """Return the decoder for a Content-Encoding list; refuse chains and unknown codings."""
     names = [c.strip().lower() for c in codings if c.strip() and c.strip().lower() != "identity"]
     if len(names) > 1:
-        raise FetchError(url, "decode", f"chained content encodings refused: {', '.join(names)}")
+        raise FetchError(
+            url, Reason.DECODE, f"chained content encodings refused: {', '.join(names)}"
+        )
     if not names:
         return _Identity()
     name = names[0]
@@ -774,20 +782,20 @@ def _decoder(url: str, codings: list[str]) -> _Decoder:
         return _Brotli()
     if name == "zstd":
         return _Zstd()
-    raise FetchError(url, "decode", f"unsupported content encoding {name!r}")
+    raise FetchError(url, Reason.DECODE, f"unsupported content encoding {name!r}")
 
 
 def _translate(url: str, exc: httpx.HTTPError | OSError) -> Exception:
     """Map an httpx or socket error to a FetchError (in _Retryable when worth retrying)."""
     if isinstance(exc, httpx.TimeoutException | TimeoutError):
-        return _Retryable(FetchError(url, "timeout", f"{type(exc).__name__}: {exc}"))
+        return _Retryable(FetchError(url, Reason.TIMEOUT, f"{type(exc).__name__}: {exc}"))
     if _is_tls_error(exc):
-        return FetchError(url, "tls", f"TLS failed: {_root(exc)}")
+        return FetchError(url, Reason.TLS, f"TLS failed: {_root(exc)}")
     if isinstance(exc, httpx.ProtocolError):
-        return FetchError(url, "protocol", str(exc) or type(exc).__name__)
+        return FetchError(url, Reason.PROTOCOL, str(exc) or type(exc).__name__)
     if isinstance(exc, httpx.TransportError | OSError):
-        return _Retryable(FetchError(url, "connect", str(exc) or type(exc).__name__))
-    return FetchError(url, "protocol", f"{type(exc).__name__}: {exc}")
+        return _Retryable(FetchError(url, Reason.CONNECT, str(exc) or type(exc).__name__))
+    return FetchError(url, Reason.PROTOCOL, f"{type(exc).__name__}: {exc}")
 
 
 def _is_tls_error(exc: BaseException) -> bool:

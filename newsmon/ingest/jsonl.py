@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, Any
 
-from newsmon.core.errors import NewsmonError, ParseError
+from newsmon.core.errors import NewsmonError, ParseError, Reason
 from newsmon.core.languages import language_tag
 from newsmon.core.settings import url_problem
 from newsmon.core.urls import canonical_url
@@ -42,7 +42,7 @@ _SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 class LineError(NewsmonError):
     """One line of a JSON-lines file cannot be used; ``reason`` is a stable code."""
 
-    def __init__(self, reason: str, message: str) -> None:
+    def __init__(self, reason: Reason, message: str) -> None:
         self.reason = reason
         self.message = message
         super().__init__(f"{reason}: {message}")
@@ -77,29 +77,32 @@ def read_lines(
             while raw and not raw.endswith(b"\n"):  # skip the rest without holding it
                 raw = handle.readline(_READ_STEP)
                 skipped += len(raw)
-            yield number, LineError("too_long", f"line of {skipped} bytes exceeds {max_bytes}")
+            yield number, LineError(Reason.TOO_LONG, f"line of {skipped} bytes exceeds {max_bytes}")
             continue
         if not raw.strip():
             continue
         try:
             yield number, raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            yield number, LineError("bad_encoding", f"not UTF-8 (byte {exc.start + 1} of the line)")
+            yield (
+                number,
+                LineError(Reason.BAD_ENCODING, f"not UTF-8 (byte {exc.start + 1} of the line)"),
+            )
 
 
 def parse_object(text: str) -> dict[str, Any]:
     """Return the JSON object on one line; raise LineError for anything else."""
     depth = _max_nesting(text)
     if depth > MAX_NESTING:
-        raise LineError("too_deep", f"nested {depth} levels deep (at most {MAX_NESTING})")
+        raise LineError(Reason.TOO_DEEP, f"nested {depth} levels deep (at most {MAX_NESTING})")
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise LineError("bad_json", f"{exc.msg} at column {exc.colno}") from exc
+        raise LineError(Reason.BAD_JSON, f"{exc.msg} at column {exc.colno}") from exc
     except RecursionError as exc:  # nesting hidden from the count above (never expected)
-        raise LineError("too_deep", "nested too deep") from exc
+        raise LineError(Reason.TOO_DEEP, "nested too deep") from exc
     if not isinstance(value, dict):
-        raise LineError("bad_record", f"a JSON {_kind(value)}, not an object")
+        raise LineError(Reason.BAD_RECORD, f"a JSON {_kind(value)}, not an object")
     return value
 
 
@@ -110,15 +113,16 @@ def imported_article(record: dict[str, Any]) -> ImportedArticle:
     assert url is not None and text is not None
     problem = url_problem(url)
     if problem:
-        raise LineError("bad_url", f"url {_show(url)}: {problem}")
+        raise LineError(Reason.BAD_URL, f"url {_show(url)}: {problem}")
     try:
         canonical = canonical_url(url)
     except ParseError as exc:
-        raise LineError("bad_url", f"url {_show(url)}: {exc.detail}") from exc
+        raise LineError(Reason.BAD_URL, f"url {_show(url)}: {exc.detail}") from exc
     source = _text(record, "source")
     if source is not None and not _SOURCE_ID.match(source):
         raise LineError(
-            "bad_field", f"source {_show(source)}: use lowercase letters, digits, '.', '_', '-'"
+            Reason.BAD_FIELD,
+            f"source {_show(source)}: use lowercase letters, digits, '.', '_', '-'",
         )
     return ImportedArticle(
         url=canonical,
@@ -134,7 +138,9 @@ def facts_input(record: dict[str, Any]) -> tuple[Any, str, str | None]:
     """Check one ``facts`` line: return (id, text, lang)."""
     identifier = record.get("id")
     if isinstance(identifier, dict | list):
-        raise LineError("bad_field", f"id must be a string or a number, not a {_kind(identifier)}")
+        raise LineError(
+            Reason.BAD_FIELD, f"id must be a string or a number, not a {_kind(identifier)}"
+        )
     text = _text(record, "text", required=True)
     assert text is not None
     return identifier, text, _language(record)
@@ -144,15 +150,15 @@ def _text(record: dict[str, Any], key: str, *, required: bool = False) -> str | 
     value = record.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise LineError("missing_field", f"{key!r} is required and must be text")
+            raise LineError(Reason.MISSING_FIELD, f"{key!r} is required and must be text")
         return None
     if not isinstance(value, str):
-        raise LineError("bad_field", f"{key!r} must be text, not a {_kind(value)}")
+        raise LineError(Reason.BAD_FIELD, f"{key!r} must be text, not a {_kind(value)}")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
         surrogate = exc.object[exc.start]
-        raise LineError("bad_text", f"{key!r} holds a lone surrogate ({surrogate!a})") from exc
+        raise LineError(Reason.BAD_TEXT, f"{key!r} holds a lone surrogate ({surrogate!a})") from exc
     return value
 
 
@@ -164,16 +170,16 @@ def _published(record: dict[str, Any]) -> datetime | None:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError as exc:
         raise LineError(
-            "bad_date", f"published {_show(value)} is not an ISO 8601 date or date-time"
+            Reason.BAD_DATE, f"published {_show(value)} is not an ISO 8601 date or date-time"
         ) from exc
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     try:
         moment = moment.astimezone(UTC)
     except (OverflowError, ValueError) as exc:
-        raise LineError("bad_date", f"published {_show(value)} is out of range") from exc
+        raise LineError(Reason.BAD_DATE, f"published {_show(value)} is out of range") from exc
     if not 1900 <= moment.year <= 2200:
-        raise LineError("bad_date", f"published {_show(value)} is not between 1900 and 2200")
+        raise LineError(Reason.BAD_DATE, f"published {_show(value)} is not between 1900 and 2200")
     return moment
 
 
@@ -182,10 +188,12 @@ def _language(record: dict[str, Any]) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise LineError("bad_field", f"'lang' must be a language code, not a {_kind(value)}")
+        raise LineError(Reason.BAD_FIELD, f"'lang' must be a language code, not a {_kind(value)}")
     tag = language_tag(value)
     if tag is None:
-        raise LineError("bad_field", f"lang {_show(value)} is not a language code (en, pt-BR...)")
+        raise LineError(
+            Reason.BAD_FIELD, f"lang {_show(value)} is not a language code (en, pt-BR...)"
+        )
     return tag
 
 

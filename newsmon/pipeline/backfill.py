@@ -14,7 +14,7 @@ import sqlite_utils
 
 from newsmon import store
 from newsmon.core.clock import Clock
-from newsmon.core.errors import ExtractError, NewsmonError, ParseError
+from newsmon.core.errors import ExtractError, NewsmonError, ParseError, Reason
 from newsmon.core.records import Article, Outcome, PageOutcome, Target
 from newsmon.core.settings import Settings, url_problem
 from newsmon.core.urls import canonical_url
@@ -65,8 +65,8 @@ def import_jsonl(
             if where is not None and where != (path, number):
                 totals["superseded"] += 1
                 _report(
-                    f"{path}:{number}: skipped: duplicate_url: {article.url} is given again"
-                    f" at {where[0]}:{where[1]}, and the last line wins"
+                    f"{path}:{number}: skipped: {Reason.DUPLICATE_URL}: {article.url} is given"
+                    f" again at {where[0]}:{where[1]}, and the last line wins"
                 )
                 continue
             outcome = _outcome_from_article(article, default_source, clock.now())
