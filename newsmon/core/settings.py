@@ -63,6 +63,38 @@ def positive(value: float) -> str | None:
     return None if value > 0 else "must be > 0"
 
 
+# Values past these are never meant, and break the machinery they feed: a timer of 1e300 s
+# overflows the event loop's poll, a byte cap past 2**31 overflows readline and zlib, a
+# duration of 10**20 days overflows datetime arithmetic at every tick.
+MAX_SECONDS = 86_400.0
+MAX_BYTES = 2**31 - 1
+MAX_DURATION_S = 3650 * 86_400.0
+
+
+def seconds(low: float = 0.0, *, allow_zero: bool = False) -> Check:
+    """A time in seconds: > 0 (or >= 0 when ``allow_zero``) and at most a day."""
+
+    def check(value: float) -> str | None:
+        if value < low or (value == low and not allow_zero):
+            return f"must be {'>=' if allow_zero else '>'} {low:g} s"
+        return None if value <= MAX_SECONDS else f"must be at most {MAX_SECONDS:g} s (a day)"
+
+    return check
+
+
+def byte_cap(value: int) -> str | None:
+    return None if 0 < value <= MAX_BYTES else f"must be in 1..{MAX_BYTES} bytes"
+
+
+def header_value(value: str) -> str | None:
+    """Text sent as an HTTP header: printable ASCII (httpx encodes header values as ASCII)."""
+    if not value.strip():
+        return "must not be empty"
+    if not all(" " <= char <= "~" for char in value):
+        return f"must be printable ASCII (it is sent as an HTTP header): {value!r}"
+    return None
+
+
 def non_negative(value: float) -> str | None:
     return None if value >= 0 else "must be >= 0"
 
@@ -89,6 +121,8 @@ def duration(*, allow_zero: bool = False) -> Check:
             seconds = parse_duration(value)
         except ValueError as exc:
             return str(exc)
+        if seconds > MAX_DURATION_S:
+            return f"must be at most 3650d: {value!r}"
         if seconds > 0 or (allow_zero and seconds == 0):
             return None
         return "must be a duration >= 0" if allow_zero else "must be a duration > 0"
@@ -138,6 +172,8 @@ def recheck_tiers(tiers: list[list[str]]) -> str | None:
             return str(exc)
         if age <= last or every <= 0:
             return "ages must ascend and intervals be > 0"
+        if age > MAX_DURATION_S or every > MAX_DURATION_S:
+            return "ages and intervals must be at most 3650d"
         last = age
     return None
 
@@ -150,7 +186,7 @@ class StoreSettings:
     """The SQLite store ([store])."""
 
     path: str = setting("data/newsmon.db", "the SQLite store (overridden by `--db`)")
-    busy_timeout_s: float = setting(30.0, "how long a writer waits for the lock", check=positive)
+    busy_timeout_s: float = setting(30.0, "how long a writer waits for the lock", check=seconds())
 
 
 @dataclass
@@ -160,29 +196,35 @@ class FetchSettings:
     user_agent: str = setting(
         "newsmon/0.1 (news monitoring bot; operators: put a contact URL here)",
         "identifying User-Agent; put your contact URL in it",
-        check=non_empty,
+        check=header_value,
     )
     timeout_s: float = setting(
-        30.0, "total deadline per fetch, connect to last byte, redirects included", check=positive
+        30.0, "total deadline per fetch, connect to last byte, redirects included", check=seconds()
     )
-    connect_timeout_s: float = setting(10.0, "TCP/TLS connect timeout", check=positive)
-    max_bytes: int = setting(10_000_000, "byte cap after decompression", check=positive)
+    connect_timeout_s: float = setting(10.0, "TCP/TLS connect timeout", check=seconds())
+    max_bytes: int = setting(10_000_000, "byte cap after decompression", check=byte_cap)
     per_host_delay_s: float = setting(
-        1.0, "minimum spacing between request starts to one host", check=non_negative
+        1.0,
+        "minimum spacing between request starts to one host",
+        check=seconds(allow_zero=True),
     )
-    per_host_concurrency: int = setting(1, "requests in flight per host", check=at_least(1))
-    max_concurrency: int = setting(16, "requests in flight overall", check=at_least(1))
+    per_host_concurrency: int = setting(1, "requests in flight per host", check=between(1, 64))
+    max_concurrency: int = setting(16, "requests in flight overall", check=between(1, 1024))
     respect_robots: bool = setting(True, "honour robots.txt (RFC 9309)")
     robots_cache_s: float = setting(
         86_400.0, "robots.txt cache lifetime (at most 24 h)", check=between(0, 86_400)
     )
-    max_crawl_delay_s: float = setting(30.0, "cap on a robots.txt Crawl-delay", check=non_negative)
+    max_crawl_delay_s: float = setting(
+        30.0, "cap on a robots.txt Crawl-delay", check=seconds(allow_zero=True)
+    )
     retries: int = setting(
         2, "retries on connect errors, timeouts, 429 and 5xx", check=between(0, 10)
     )
-    backoff_s: float = setting(1.0, "first retry delay (doubles each retry)", check=non_negative)
+    backoff_s: float = setting(
+        1.0, "first retry delay (doubles each retry)", check=seconds(allow_zero=True)
+    )
     max_retry_after_s: float = setting(
-        120.0, "longest Retry-After honoured; longer gives up", check=non_negative
+        120.0, "longest Retry-After honoured; longer gives up", check=seconds(allow_zero=True)
     )
     max_redirects: int = setting(5, "redirect hops, each re-checked", check=between(0, 20))
     allow_private_networks: bool | list[str] = setting(
@@ -201,13 +243,13 @@ class DiscoverSettings:
     """Reading feeds and sitemaps ([discover])."""
 
     max_items_per_feed: int = setting(
-        500, "items taken from one feed or sitemap (newest first)", check=at_least(1)
+        500, "items taken from one feed or sitemap (newest first)", check=between(1, 1_000_000)
     )
-    max_sitemap_depth: int = setting(2, "sitemap index nesting followed", check=non_negative)
+    max_sitemap_depth: int = setting(2, "sitemap index nesting followed", check=between(0, 10))
     max_sitemaps_per_source: int = setting(
-        20, "sitemaps fetched per source and tick", check=at_least(1)
+        20, "sitemaps fetched per source and tick", check=between(1, 10_000)
     )
-    max_feed_bytes: int = setting(20_000_000, "byte cap for feeds and sitemaps", check=positive)
+    max_feed_bytes: int = setting(20_000_000, "byte cap for feeds and sitemaps", check=byte_cap)
     max_item_age: str = setting(
         "7d",
         "items dated older than this are skipped by ticks (not by backfills)",
@@ -221,7 +263,7 @@ class CleanSettings:
 
     workers: int = setting(2, "cleaning processes (0 cleans in-process)", check=between(0, 64))
     timeout_s: float = setting(
-        20.0, "time per page in the cleaner; a stuck worker is killed", check=positive
+        20.0, "time per page in the cleaner; a stuck worker is killed", check=seconds()
     )
     min_text_chars: int = setting(
         200, 'shorter extractions count as "not an article"', check=non_negative
@@ -233,7 +275,9 @@ class IngestSettings:
     """What one tick fetches and when articles are looked at again ([ingest])."""
 
     batch_size: int = setting(200, "URLs per fetch+clean task", check=between(1, 5000))
-    max_new_per_source: int = setting(200, "new URLs taken per source per tick", check=at_least(1))
+    max_new_per_source: int = setting(
+        200, "new URLs taken per source per tick", check=between(1, 1_000_000)
+    )
     recheck: list[list[str]] = setting(
         [["3h", "15m"], ["24h", "1h"], ["7d", "4h"], ["30d", "24h"]],
         "`[max_age, every]` pairs: recheck every 15 min while under 3 h old, hourly under a day, "
@@ -386,7 +430,7 @@ class AlertSettings:
         " `kidnapped`, `affected`); empty: all",
         check=Each(claim_kind),
     )
-    timeout_s: float = setting(10.0, "per webhook POST", check=positive)
+    timeout_s: float = setting(10.0, "per webhook POST", check=seconds())
 
 
 @dataclass
