@@ -58,6 +58,8 @@ class Reason(StrEnum):
     TOO_LONG = "too_long"  # a line over the per-line cap
     TOO_DEEP = "too_deep"  # JSON nested deeper than the parser is allowed to go
     DUPLICATE_URL = "duplicate_url"  # the same URL again later in one import: the last wins
+    # a tick
+    TICK_DEADLINE = "tick_deadline"  # a due URL the tick's deadline left for the next tick
     # anything else
     INTERNAL_ERROR = "internal_error"  # an unexpected error on one item: it fails, the run goes on
     UNKNOWN_SOURCE = "unknown_source"

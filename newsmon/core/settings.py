@@ -199,7 +199,10 @@ class FetchSettings:
         check=header_value,
     )
     timeout_s: float = setting(
-        30.0, "total deadline per fetch, connect to last byte, redirects included", check=seconds()
+        30.0,
+        "total deadline per fetch: every attempt, retry wait, redirect hop and robots.txt lookup"
+        " (waiting for a politeness slot is not counted)",
+        check=seconds(),
     )
     connect_timeout_s: float = setting(10.0, "TCP/TLS connect timeout", check=seconds())
     max_bytes: int = setting(10_000_000, "byte cap after decompression", check=byte_cap)
@@ -289,6 +292,12 @@ class IngestSettings:
         "a page answering 404/410 is marked gone and looked at again a day later, until this many"
         " consecutive answers say it is gone",
         check=at_least(1),
+    )
+    tick_deadline: str = setting(
+        "30m",
+        "the most one tick may take: fetches still running then are recorded as timeouts and"
+        " retried later, URLs not reached wait for the next tick",
+        check=duration(),
     )
 
 

@@ -199,6 +199,9 @@ def start_forkserver() -> None:
                 os.environ["PYTHONSAFEPATH"] = previous
 
 
+DEADLINE_DETAIL = "the tick's deadline ended before this page was cleaned"
+
+
 class CleanPool:
     """A process pool that cleans pages with per-page time bounds; workers=0 runs in-process."""
 
@@ -255,16 +258,31 @@ class CleanPool:
         pool.shutdown(wait=False, cancel_futures=True)
 
     async def clean_many(
-        self, pages: Sequence[tuple[bytes, str]]
+        self, pages: Sequence[tuple[bytes, str]], *, time_left_s: float | None = None
     ) -> list[tuple[str, Article | None, str]]:
-        """Clean (html, url) pairs; return (outcome, article, detail) per page, in order."""
+        """Clean (html, url) pairs; return (outcome, article, detail) per page, in order.
+
+        Pages not cleaned within ``time_left_s`` (what remains of a tick's deadline) are
+        "timeout"; the workers still on them are killed.
+        """
+        deadline = None if time_left_s is None else time.monotonic() + time_left_s
+        late: tuple[str, Article | None, str] = ("timeout", None, DEADLINE_DETAIL)
         if self.workers == 0:
-            return [self._clean_inline(html, url) for html, url in pages]
+            return [
+                late
+                if deadline is not None and time.monotonic() >= deadline
+                else self._clean_inline(html, url)
+                for html, url in pages
+            ]
         results: list[tuple[str, Article | None, str] | None] = [None] * len(pages)
         crashes = [0] * len(pages)
         pending = list(range(len(pages)))
         loop = asyncio.get_running_loop()
         while pending:
+            if deadline is not None and time.monotonic() >= deadline:
+                for index in pending:
+                    results[index] = late
+                break
             executor = self._executor()
             futures = {
                 index: loop.run_in_executor(
@@ -281,10 +299,11 @@ class CleanPool:
             # one page's budget has a worker stuck in C code: kill it, keep the rest.
             remaining: set[asyncio.Future[Any]] = set(futures.values())
             while remaining:
+                wait = self.timeout_s + self.hard_margin_s
+                if deadline is not None:
+                    wait = min(wait, max(0.0, deadline - time.monotonic()))
                 finished, remaining = await asyncio.wait(
-                    remaining,
-                    timeout=self.timeout_s + self.hard_margin_s,
-                    return_when=asyncio.FIRST_COMPLETED,
+                    remaining, timeout=wait, return_when=asyncio.FIRST_COMPLETED
                 )
                 if not finished:
                     break
@@ -311,7 +330,12 @@ class CleanPool:
                     results[index] = ("extract_failed", None, f"{type(exc).__name__}: {exc}")
             if not_done or broken:
                 self._kill()
-            if not_done:
+            if not_done and deadline is not None and time.monotonic() >= deadline:
+                for index, future in futures.items():
+                    if future in not_done:
+                        retry.remove(index)
+                        results[index] = late
+            elif not_done:
                 # Workers take pages in order: the first unfinished one is the one stuck.
                 culprit = min(i for i, f in futures.items() if f in not_done)
                 retry.remove(culprit)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
@@ -165,6 +166,8 @@ async def discover_source(
                 keep(parsed.items)
             except ParseError as exc:
                 poll.outcome, poll.detail = exc.reason, exc.detail
+            except Exception as exc:  # a bug met on one document: that poll fails, not the tick
+                poll.outcome, poll.detail = Reason.INTERNAL_ERROR, _internal(exc)
         result.polls.append(poll)
 
     queue = [(url, 0) for url in source.sitemaps]
@@ -191,6 +194,8 @@ async def discover_source(
                     poll.detail = (poll.detail + " sitemap depth cap reached").strip()
             except ParseError as exc:
                 poll.outcome, poll.detail = exc.reason, exc.detail
+            except Exception as exc:  # a bug met on one document: that poll fails, not the tick
+                poll.outcome, poll.detail = Reason.INTERNAL_ERROR, _internal(exc)
         elif poll.outcome == Outcome.NOT_MODIFIED and depth < settings.discover.max_sitemap_depth:
             queue.extend((child, depth + 1) for child in known_sitemaps if child not in seen)
         result.polls.append(poll)
@@ -221,6 +226,8 @@ async def _poll(
         )
     except FetchError as exc:
         return FeedPoll(url, kind, exc.reason, status=exc.status, detail=exc.detail), None
+    except Exception as exc:  # a bug met on one response: that poll fails, not the tick
+        return FeedPoll(url, kind, Reason.INTERNAL_ERROR, detail=_internal(exc)), None
     poll = FeedPoll(
         url,
         kind,
@@ -293,16 +300,41 @@ def due_targets(
 
 
 async def fetch_and_clean(
-    fetcher: Fetcher, pool: CleanPool, targets: Sequence[Target], *, clock: Clock
+    fetcher: Fetcher,
+    pool: CleanPool,
+    targets: Sequence[Target],
+    *,
+    clock: Clock,
+    time_left_s: float | None = None,
 ) -> list[PageOutcome]:
     """Fetch a batch of targets concurrently (politeness is the fetcher's), then clean them.
 
-    Each fetch is stamped with ``clock`` when it starts.
+    Each fetch is stamped with ``clock`` when it starts. Past ``time_left_s`` (what remains
+    of the tick's deadline), fetches and cleanings still running are stopped and recorded as
+    timeouts, so the tick ends on time and those pages are retried later with backoff.
     """
-    outcomes = list(await asyncio.gather(*(fetch_target(fetcher, t, clock=clock) for t in targets)))
+    started = time.monotonic()
+    fetch_time = None
+    if time_left_s is not None:
+        # Keep time to clean what was fetched: one page's cleaning budget, or half of it all.
+        fetch_time = time_left_s - min(time_left_s / 2, pool.timeout_s + pool.hard_margin_s)
+    tasks = [asyncio.ensure_future(fetch_target(fetcher, t, clock=clock)) for t in targets]
+    pending: set[asyncio.Future[PageOutcome]] = set()
+    if tasks:
+        _, pending = await asyncio.wait(tasks, timeout=fetch_time)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    outcomes = [
+        PageOutcome(target, clock.now(), Reason.TIMEOUT, detail=TICK_DEADLINE_DETAIL)
+        if task in pending
+        else task.result()
+        for target, task in zip(targets, tasks, strict=True)
+    ]
     fetched = [o for o in outcomes if o.outcome == Outcome.FETCHED]
+    left = None if time_left_s is None else max(0.0, time_left_s - (time.monotonic() - started))
     cleaned = await pool.clean_many(
-        [(o.content or b"", o.final_url or o.target.url) for o in fetched]
+        [(o.content or b"", o.final_url or o.target.url) for o in fetched], time_left_s=left
     )
     for outcome, (result, article, detail) in zip(fetched, cleaned, strict=True):
         outcome.outcome, outcome.article, outcome.detail = result, article, detail
@@ -318,6 +350,8 @@ async def fetch_target(fetcher: Fetcher, target: Target, *, clock: Clock) -> Pag
         )
     except FetchError as exc:
         return PageOutcome(target, started, exc.reason, status=exc.status, detail=exc.detail)
+    except Exception as exc:  # a bug met on one page: that page fails, not the batch
+        return PageOutcome(target, started, Reason.INTERNAL_ERROR, detail=_internal(exc))
     outcome = PageOutcome(
         target,
         started,
@@ -348,11 +382,40 @@ def store_batch(
     counts: dict[str, int] = {}
     try:
         for outcome in outcomes:
-            result = store_outcome(db, settings, outcome, run_id)
+            try:
+                result: str = store_outcome(db, settings, outcome, run_id)
+            except Exception as exc:  # one page's writes failed (rolled back): record why
+                result = _store_failure(db, settings, outcome, run_id, exc)
             counts[result] = counts.get(result, 0) + 1
     finally:
         db.close()
     return counts
+
+
+def _store_failure(
+    db: sqlite_utils.Database,
+    settings: Settings,
+    outcome: PageOutcome,
+    run_id: int | None,
+    exc: Exception,
+) -> str:
+    """Record a page whose outcome could not be stored as that page's internal error."""
+    failure = PageOutcome(
+        outcome.target,
+        outcome.fetched_at,
+        Reason.INTERNAL_ERROR,
+        status=outcome.status,
+        detail=f"storing it failed: {_internal(exc)}",
+    )
+    outcome.outcome, outcome.detail = failure.outcome, failure.detail
+    try:
+        return str(store_outcome(db, settings, failure, run_id))
+    except Exception:  # the store itself refuses (locked, full): counted, the run goes on
+        return StoreResult.FAILED
+
+
+def _internal(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:500]
 
 
 def alert_changes(settings: Settings, db_path: str, run_id: int, clock: Clock) -> dict[str, int]:
@@ -434,20 +497,29 @@ async def run_tick(
         flow_run_id=flow_run_id,
     )
     report = TickReport(run_id=plan.run_id, sources_polled=len(plan.sources))
+    deadline = time.monotonic() + parse_duration(settings.ingest.tick_deadline)
+
+    def time_left() -> float:
+        return max(0.0, deadline - time.monotonic())
+
     try:
         async with Fetcher(settings.fetch) as fetcher:
             states = [feed_state(settings, path, source) for source in plan.sources]
             discoveries = await asyncio.gather(
                 *(
-                    steps.discover(
-                        fetcher,
-                        settings,
+                    _contained_discovery(
+                        steps.discover(
+                            fetcher,
+                            settings,
+                            source,
+                            validators,
+                            now=plan.now,
+                            since=since,
+                            until=until,
+                            known_sitemaps=children,
+                        ),
                         source,
-                        validators,
-                        now=plan.now,
-                        since=since,
-                        until=until,
-                        known_sitemaps=children,
+                        time_left(),
                     )
                     for source, (validators, children) in zip(plan.sources, states, strict=True)
                 )
@@ -460,9 +532,12 @@ async def run_tick(
                     else:
                         report.feeds_failed += 1
                         report.count_error(poll.outcome)
-                report.new_articles += steps.record(
-                    settings, path, discovery, plan.run_id, plan.now
-                )
+                try:
+                    report.new_articles += steps.record(
+                        settings, path, discovery, plan.run_id, plan.now
+                    )
+                except Exception:  # one source's discovery could not be stored
+                    report.count_error(Reason.INTERNAL_ERROR)
             targets = due_targets(
                 settings,
                 path,
@@ -481,15 +556,24 @@ async def run_tick(
             ) as pool:
                 done = 0
                 for start in range(0, total, settings.ingest.batch_size):
+                    if time_left() <= 0:  # the rest stays due for the next tick
+                        for _ in targets[start:]:
+                            report.count_error(Reason.TICK_DEADLINE)
+                        break
                     batch = targets[start : start + settings.ingest.batch_size]
-                    outcomes = await steps.fetch_clean(fetcher, pool, batch, clock=clock)
+                    outcomes = await steps.fetch_clean(
+                        fetcher, pool, batch, clock=clock, time_left_s=time_left()
+                    )
                     counts = steps.store(settings, path, outcomes, plan.run_id)
                     _tally(report, outcomes, counts)
                     done += len(batch)
                     if progress:
                         progress("fetch", done, total)
         if kind == "tick":  # backfills replay the past: they do not alert
-            report.alerts = steps.alert(settings, path, plan.run_id, clock).get("planned", 0)
+            try:
+                report.alerts = steps.alert(settings, path, plan.run_id, clock).get("planned", 0)
+            except Exception:  # alerts are retried at the next tick; the pages are stored
+                report.count_error(Reason.INTERNAL_ERROR)
     except BaseException as exc:
         error = f"{type(exc).__name__}: {exc}"
         finish_tick(settings, path, report, clock.now(), status="failed", error=error)
@@ -497,6 +581,24 @@ async def run_tick(
     status = "ok" if not report.errors else "partial"
     finish_tick(settings, path, report, clock.now(), status=status)
     return report
+
+
+TICK_DEADLINE_DETAIL = "the tick's deadline (ingest.tick_deadline) ended before this page did"
+
+
+async def _contained_discovery(
+    discovery: Awaitable[Discovery], source: Source, time_left_s: float
+) -> Discovery:
+    """Await one source's discovery within the tick's deadline; a failure is its polls'."""
+    try:
+        return await asyncio.wait_for(discovery, time_left_s)
+    except TimeoutError:
+        reason, detail = Reason.TIMEOUT, TICK_DEADLINE_DETAIL.replace("page", "poll")
+    except Exception as exc:  # a bug met on one source: its polls fail, not the tick
+        reason, detail = Reason.INTERNAL_ERROR, _internal(exc)
+    polls = [FeedPoll(url, "feed", reason, detail=detail) for url in source.feeds]
+    polls += [FeedPoll(url, "sitemap", reason, detail=detail) for url in source.sitemaps]
+    return Discovery(source_id=source.id, polls=polls)
 
 
 def _tally(report: TickReport, outcomes: Sequence[PageOutcome], counts: dict[str, int]) -> None:
