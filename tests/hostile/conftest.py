@@ -78,7 +78,7 @@ class Hostile:
         """Write settings.toml and sources.toml: the hostile source (and Meridian)."""
         merged: dict[str, dict[str, Any]] = {
             "fetch": {"timeout_s": 5.0, "retries": 0, "backoff_s": 0.1},
-            "clean": {"workers": 1, "timeout_s": 10.0},
+            "clean": {"workers": 0},  # in-process: the pool has its own tests here
         }
         for section, table in (settings or {}).items():
             merged.setdefault(section, {}).update(table)

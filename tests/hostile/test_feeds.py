@@ -68,20 +68,19 @@ ABSURD_DATES = [
 
 @pytest.mark.e2e
 @pytest.mark.timeout(300)
-@pytest.mark.parametrize("kind", ["rss", "json", "sitemap"])
-@pytest.mark.parametrize("date", ABSURD_DATES)
-def test_absurd_item_dates_are_read_as_no_date(hostile: Hostile, kind: str, date: str) -> None:
+def test_absurd_item_dates_are_read_as_no_date(hostile: Hostile) -> None:
     # Before: a JSON Feed date_published or a sitemap lastmod in the year
     # 99999999999999999999 raised OverflowError out of parse_date and `run` exited 1.
-    url = hostile.items_feed([], kind=kind, date=date)
-    if kind == "sitemap":
-        hostile.configure(feeds=[], sitemaps=[url], meridian=False)
-    else:
-        hostile.configure(feeds=[url], meridian=False)
+    feeds, sitemaps = [], []
+    for date in ABSURD_DATES:
+        feeds += [hostile.items_feed([], kind=kind, date=date) for kind in ("rss", "json")]
+        sitemaps.append(hostile.items_feed([], kind="sitemap", date=date))
+    hostile.configure(feeds=feeds, sitemaps=sitemaps, meridian=False)
 
     hostile.tick()
 
-    assert hostile.feed(url)["last_outcome"] == "ok"
+    for url in (*feeds, *sitemaps):
+        assert hostile.feed(url)["last_outcome"] == "ok", url
     for path in GOOD:
         assert hostile.versions(hostile.fault(path)) == 1
     hostile.tick()
