@@ -13,11 +13,16 @@ from newsmon.store.migrations import migrate
 
 def open_db(path: str | Path, *, busy_timeout_s: float = 30.0) -> sqlite_utils.Database:
     """Open (creating if needed) the store at ``path`` and bring its schema up to date."""
-    if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), timeout=busy_timeout_s, check_same_thread=False)
-    else:
-        conn = sqlite3.connect(":memory:", check_same_thread=False)
+    try:
+        if str(path) != ":memory:":
+            if Path(path).is_dir():
+                raise StoreError(f"{path}: is a directory, not a database file (--db)")
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), timeout=busy_timeout_s, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+    except (sqlite3.Error, OSError) as exc:
+        raise StoreError(f"{path}: cannot open the database: {exc}") from exc
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
         foreign = _foreign_tables(conn)
@@ -31,6 +36,9 @@ def open_db(path: str | Path, *, busy_timeout_s: float = 30.0) -> sqlite_utils.D
         if str(path) != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.OperationalError as exc:  # locked, unreadable, no room: not about its kind
+        conn.close()
+        raise StoreError(f"{path}: cannot open the database: {exc}") from exc
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise StoreError(f"{path}: not a newsmon database ({exc})") from exc

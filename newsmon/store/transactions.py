@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Iterator
 
 import sqlite_utils
@@ -16,15 +17,30 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
     conn = db.conn
     if conn.in_transaction:
         raise StoreError("write_transaction cannot nest")
-    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:  # "database is locked" past the busy timeout
+        raise StoreError(f"the database refused a write: {exc}") from exc
     try:
         yield db
+    except sqlite3.OperationalError as exc:  # full disk, I/O error, locked mid-way
+        _rollback(conn)
+        raise StoreError(f"the database refused a write: {exc}") from exc
     except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
-    else:
+    try:
         conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        _rollback(conn)
+        raise StoreError(f"the database refused a write: {exc}") from exc
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    # SQLite may already have rolled back (a full disk does): nothing left to undo then.
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.OperationalError):
+            conn.execute("ROLLBACK")
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
