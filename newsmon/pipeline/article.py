@@ -10,6 +10,7 @@ brings a stored version up to date after a re-extraction (`newsmon reprocess`). 
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from newsmon.core.story_records import ArticleInput
 from newsmon.ingest.schedule import next_recheck, retry_after_failure
 from newsmon.store.stories import StoryStore
 from newsmon.stories.join import assign_version
-from newsmon.versions.diff import diff_texts
+from newsmon.versions.diff import Diff, diff_texts
 from newsmon.versions.fingerprint import fingerprint
 
 MAX_FETCH_FAILURES = 5
@@ -60,6 +61,9 @@ def store_outcome(
     """
     target = outcome.target
     now = outcome.fetched_at
+    # The heavy part of a new version (its diff and claims) is computed before the write
+    # lock is taken, against the version stored then; checked again under the lock.
+    ahead = derive_ahead(db, settings, outcome)
     with store.write_transaction(db):
         article = store.articles.article_for_update(db, target.url, target.source_id, now)
         target.article_id = article["id"]
@@ -76,7 +80,7 @@ def store_outcome(
                 updates["final_url"] = outcome.final_url
             has_versions = bool(article["versions_count"])
             if outcome.outcome == Outcome.OK and outcome.article is not None:
-                result, page_hash = save_version(db, settings, article, outcome, updates)
+                result, page_hash = save_version(db, settings, article, outcome, updates, ahead)
                 updates["status"] = ArticleStatus.ACTIVE
             elif outcome.outcome == Outcome.NOT_MODIFIED:
                 result = StoreResult.NOT_MODIFIED
@@ -135,15 +139,18 @@ def save_version(
     article: dict[str, Any],
     outcome: PageOutcome,
     updates: dict[str, Any],
+    ahead: Derived | None = None,
 ) -> tuple[StoreResult, str | None]:
     """Insert a version when the normalised title+text changed; return (result, page hash).
 
     Runs inside the caller's transaction; adds the article's new columns to ``updates``.
+    ``ahead`` is what derive_ahead computed before the transaction (used if still current).
     """
     cleaned = outcome.article
     assert cleaned is not None
     now = outcome.fetched_at
-    print_ = fingerprint(cleaned.title, cleaned.text)
+    same_text = ahead is not None and ahead.text is cleaned.text and ahead.title == cleaned.title
+    print_ = ahead.fingerprint if ahead and same_text else fingerprint(cleaned.title, cleaned.text)
     latest = store.articles.latest_version(db, article["id"])
     if latest is not None and latest["fingerprint"] == print_:
         return StoreResult.UNCHANGED, None
@@ -171,7 +178,9 @@ def save_version(
             description=cleaned.description,
         ),
     )
-    derive(db, settings, article["id"], version_id, latest, cleaned.title, cleaned.text, lang)
+    derive(
+        db, settings, article["id"], version_id, latest, cleaned.title, cleaned.text, lang, ahead
+    )
     assign_version(
         StoryStore(db),
         ArticleInput(
@@ -198,6 +207,47 @@ def save_version(
     return StoreResult.NEW_VERSION, page_hash
 
 
+@dataclass(frozen=True)
+class Derived:
+    """A new version's diff and claims, computed outside the write lock.
+
+    Valid only for the same text and language, following the same stored version.
+    """
+
+    previous_id: int | None
+    title: str | None
+    text: str
+    fingerprint: str
+    lang: str
+    change: Diff | None
+    claims: list[Any]
+
+
+def derive_ahead(
+    db: sqlite_utils.Database, settings: Settings, outcome: PageOutcome
+) -> Derived | None:
+    """Compute, without the write lock, the diff and claims a new version would store.
+
+    None when the outcome brings no article, or its text is what is stored already.
+    """
+    cleaned = outcome.article
+    if outcome.outcome != Outcome.OK or cleaned is None:
+        return None
+    article = store.articles.article_by_url_or_id(db, outcome.target.url)
+    latest = store.articles.latest_version(db, article["id"]) if article else None
+    print_ = fingerprint(cleaned.title, cleaned.text)
+    if latest is not None and latest["fingerprint"] == print_:
+        return None
+    row = article or {"source_id": outcome.target.source_id, "lang": outcome.target.lang_hint}
+    lang = article_language(settings, row, cleaned.lang)
+    change = None
+    if latest is not None:
+        change = diff_texts(latest["text"], cleaned.text, latest["title"], cleaned.title)
+    claims = facts.extract_claims(cleaned.text, lang, lexicons(settings.config_dir))
+    previous_id = latest["id"] if latest else None
+    return Derived(previous_id, cleaned.title, cleaned.text, print_, lang, change, claims)
+
+
 def derive(
     db: sqlite_utils.Database,
     settings: Settings,
@@ -207,14 +257,30 @@ def derive(
     title: str | None,
     text: str,
     lang: str,
+    ahead: Derived | None = None,
 ) -> None:
-    """Store what follows from a version's text: its diff from ``previous`` and its claims."""
+    """Store what follows from a version's text: its diff from ``previous`` and its claims.
+
+    Uses ``ahead`` when it was computed for this very text, language and previous version.
+    """
+    if ahead is not None and not (
+        ahead.previous_id == (previous["id"] if previous else None)
+        and ahead.text is text
+        and ahead.title == title
+        and ahead.lang == lang
+    ):
+        ahead = None  # another writer added a version meanwhile: compute again, here
     if previous is not None:
-        change = diff_texts(previous["text"], text, previous["title"], title)
+        change = ahead.change if ahead and ahead.change else None
+        if change is None:
+            change = diff_texts(previous["text"], text, previous["title"], title)
         store.articles.save_diff(
             db, article_id, previous["id"], version_id, change.summary(), change.to_dict()
         )
-    claims = facts.extract_claims(text, lang, lexicons(settings.config_dir))
+    if ahead is not None:
+        claims = ahead.claims
+    else:
+        claims = facts.extract_claims(text, lang, lexicons(settings.config_dir))
     store.claims.save_claims(db, version_id, article_id, claims, facts.headline_figures(claims))
 
 
