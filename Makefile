@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo run serve test lint docs bench clean
+.PHONY: install demo run serve test lint docs bench fuzz clean
 
 install: $(STAMP)
 
@@ -47,3 +47,9 @@ bench: install
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache
+
+# Coverage-guided fuzzing of the feed/sitemap and HTML paths, a minute each (atheris).
+fuzz: install
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[fuzz]'
+	$(BIN)/python bench/fuzz_feeds.py feeds --seconds 60
+	$(BIN)/python bench/fuzz_feeds.py html --seconds 60
