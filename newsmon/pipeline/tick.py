@@ -497,7 +497,9 @@ async def run_tick(
         flow_run_id=flow_run_id,
     )
     report = TickReport(run_id=plan.run_id, sources_polled=len(plan.sources))
-    deadline = time.monotonic() + parse_duration(settings.ingest.tick_deadline)
+    # Fetching and cleaning stop a little early: storing what they got and alerting follow.
+    total_s = parse_duration(settings.ingest.tick_deadline)
+    deadline = time.monotonic() + total_s - min(total_s * 0.05, 30.0)
 
     def time_left() -> float:
         return max(0.0, deadline - time.monotonic())
