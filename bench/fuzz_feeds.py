@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -85,8 +86,8 @@ def with_atheris(name: str, slow_s: float, seconds: int, corpus: list[bytes]) ->
     with atheris.instrument_imports(include=["newsmon", "feedparser", "trafilatura", "courlan"]):
         target = timed(load_target(name), slow_s)
 
-    directory = Path(ROOT / ".fuzz-corpus")
-    directory.mkdir(exist_ok=True)
+    # libFuzzer grows its corpus in this folder: a temporary one, never the checkout.
+    directory = Path(tempfile.mkdtemp(prefix="newsmon-fuzz-"))
     for n, seed in enumerate(corpus):
         (directory / f"seed-{n}").write_bytes(seed)
     atheris.Setup(
