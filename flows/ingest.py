@@ -16,7 +16,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from newsmon.core.clock import Clock, ReplayClock, SystemClock
+from newsmon.core.clock import Clock, FixedClock, SystemClock
 from newsmon.core.settings import load_settings
 from newsmon.pipeline import tick as pipeline
 
@@ -67,8 +67,8 @@ async def ingest(
     """Poll due sources, fetch new and due articles, clean and store them."""
     settings = load_settings(config_dir)
     logger = get_run_logger()
-    # The clock is decided here, at the edge: a replay clock started at `now`, else the wall clock.
-    clock: Clock = ReplayClock(datetime.fromisoformat(now)) if now else SystemClock()
+    # The clock is decided here, at the edge: fixed at `now` for a replay, else the wall clock.
+    clock: Clock = FixedClock(datetime.fromisoformat(now)) if now else SystemClock()
     report = await pipeline.run_tick(
         settings,
         clock=clock,

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from newsmon import __version__, store
-from newsmon.core.clock import Clock, ReplayClock, SystemClock
+from newsmon.core.clock import Clock, FixedClock, SystemClock
 from newsmon.core.errors import NewsmonError, Reason
 from newsmon.core.settings import Settings, load_settings
 from newsmon.present.export import export_rows
@@ -34,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise NewsmonError(f"{args.config}: no such config directory (--config)")
         settings = load_settings(args.config)
         when = _parse_when(getattr(args, "now", None), "--now")
-        clock: Clock = ReplayClock(when) if when else SystemClock()
+        clock: Clock = FixedClock(when) if when else SystemClock()
         return int(args.handler(args, settings, clock) or 0)
     except NewsmonError as exc:
         print(f"newsmon: error: {exc}", file=sys.stderr)
@@ -283,7 +283,7 @@ def _run_pipeline(
         key: (value.isoformat() if isinstance(value, datetime) else value)
         for key, value in kwargs.items()
     }
-    # The flow rebuilds the clock from --now: a replay clock started at T, else the wall clock.
+    # The flow rebuilds the clock from --now: fixed at T for a replay, else the wall clock.
     return run_ingest(
         config_dir=str(Path(args.config).resolve()),
         db_path=str(Path(db_path).resolve()),

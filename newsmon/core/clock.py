@@ -1,16 +1,16 @@
 """The clock, read once at the edge and passed down, and the one timestamp format we store.
 
-The CLI or the flow decides what time it is: the wall clock, or a replay clock started at
-``--now`` that advances with real time, so a replayed run stamps its run row, fetches,
-stories and alerts with times after T (durations stay real). Tests pin time with
-`FixedClock`. Nothing below the edge calls ``datetime.now()``.
+The CLI or the flow decides what time it is: the wall clock, or, for ``--now T``, a clock
+fixed at T, so a replayed run stamps its run row, fetches, versions, stories and alerts with
+T, and replaying the same T again sees exactly what the first run scheduled (an advancing
+clock would stamp new URLs due at T plus the seconds the run took, and a second run at T
+would not find them due). Nothing below the edge calls ``datetime.now()``.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Protocol
 
 
@@ -29,23 +29,12 @@ class SystemClock:
 
 @dataclass(frozen=True)
 class FixedClock:
-    """A clock that always reads the same moment (tests, single-instant replays)."""
+    """A clock that always reads the same moment (``--now`` replays, tests)."""
 
     moment: datetime
 
     def now(self) -> datetime:
         return aware(self.moment)
-
-
-@dataclass
-class ReplayClock:
-    """A clock that reads ``start`` when created and advances with real elapsed time."""
-
-    start: datetime
-    _origin: float = field(default_factory=time.monotonic, repr=False)
-
-    def now(self) -> datetime:
-        return aware(self.start) + timedelta(seconds=time.monotonic() - self._origin)
 
 
 def aware(moment: datetime) -> datetime:
