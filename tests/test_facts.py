@@ -1446,6 +1446,103 @@ CASES: list[tuple[str, str, list[dict]]] = [
         [{"kind": "killed", "value": 1}],
     ),
     ("es", "Un tiroteo mata a un joven comerciante", [{"kind": "killed", "value": 1}]),
+    # --- round 2: a capital that opens a sentence demotes no figure ("Hubo 12 muertos")
+    ("es", "Hubo 12 muertos en el derrumbe.", [{"kind": "killed", "value": 12}]),
+    ("es", "Hay 34 heridos, según Protección Civil.", [{"kind": "injured", "value": 34}]),
+    ("pt", "Houve 12 mortos no confronto.", [{"kind": "killed", "value": 12}]),
+    ("fr", "Reste 12 blessés à l'hôpital.", [{"kind": "injured", "value": 12}]),
+    ("en", "Overall 12 people died in the floods.", [{"kind": "killed", "value": 12}]),
+    # the figure before "the dead": "Ya son 25 los muertos", "São 15 os mortos"
+    ("es", "Ya son 25 los muertos por las lluvias.", [{"kind": "killed", "value": 25}]),
+    ("es", "Suman 30 los fallecidos por el temporal.", [{"kind": "killed", "value": 30}]),
+    ("pt", "São 15 os mortos confirmados pela Defesa Civil.", [{"kind": "killed", "value": 15}]),
+    ("pt", "Já são 9 os feridos.", [{"kind": "injured", "value": 9}]),
+    # digits after a scale word, as the Mexican press writes them ("31 mil 522")
+    ("es", "Se registraron 31 mil 522 defunciones.", [{"kind": "killed", "value": 31522}]),
+    ("es", "El país suma tres mil 160 defunciones.", [{"kind": "killed", "value": 3160}]),
+    ("pt", "O estado soma 2 mil 300 mortes.", [{"kind": "killed", "value": 2300}]),
+    ("en", "The province counted 2 thousand 300 deaths.", [{"kind": "killed", "value": 2300}]),
+    # round nouns: "una veintena", "uma trintena"; not "cuarentena" (a quarantine)
+    (
+        "es",
+        "Una veintena de personas resultaron heridas.",
+        [{"kind": "injured", "value": 20, "qualifier": "about"}],
+    ),
+    ("es", "Una treintena de migrantes murieron.", [{"kind": "killed", "value": 30}]),
+    (
+        "pt",
+        "Uma trintena de pessoas ficaram feridas.",
+        [{"kind": "injured", "value": 30, "qualifier": "about"}],
+    ),
+    ("pt", "Uma vintena de mortos nos confrontos.", [{"kind": "killed", "value": 20}]),
+    ("es", "Impusieron una cuarentena de 14 días a los heridos.", NONE),
+    # nouns of death in official counts: "defunciones", "fallecimientos"
+    ("es", "Sanidad notificó 512 nuevas defunciones.", [{"kind": "killed", "value": 512}]),
+    ("es", "Se confirmaron 40 fallecimientos.", [{"kind": "killed", "value": 40}]),
+    # a toll noun with its own dead: "el balance de víctimas mortales se elevó a 23"
+    ("es", "El balance de víctimas mortales se elevó a 23.", [{"kind": "killed", "value": 23}]),
+    ("pt", "O número de vítimas fatais chegou a 12.", [{"kind": "killed", "value": 12}]),
+    ("fr", "Le bilan des morts s'élève à 23.", [{"kind": "killed", "value": 23}]),
+    ("en", "The toll of dead rose to 23.", [{"kind": "killed", "value": 23}]),
+    # "the dead are X and Y": the people named after the copula are counted
+    (
+        "es",
+        "Los fallecidos son un hombre de 45 años y su hijo de 12.",
+        [{"kind": "killed", "value": 2}],
+    ),
+    ("pt", "Os mortos são dois homens e uma mulher.", [{"kind": "killed", "value": 3}]),
+    ("fr", "Les morts sont deux enfants et leur mère.", [{"kind": "killed", "value": 3}]),
+    ("en", "The dead were a woman and her two children.", [{"kind": "killed", "value": 3}]),
+    ("es", "Los heridos son trasladados al hospital.", NONE),
+    # an age after the noun ends the phrase, a list goes on after it
+    (
+        "es",
+        "La explosión mató a un hombre de 45 años y a su hijo de 12.",
+        [{"kind": "killed", "value": 2}],
+    ),
+    ("pt", "Morreram um homem de 40 anos e o filho de 12.", [{"kind": "killed", "value": 2}]),
+    (
+        "fr",
+        "Sont morts un homme de 40 ans et une femme de 38 ans.",
+        [{"kind": "killed", "value": 2}],
+    ),
+    ("en", "The blast killed a man of 45 and his son.", [{"kind": "killed", "value": 2}]),
+    # an adjective after its noun: "un soldat français", "três turistas argentinos"
+    (
+        "fr",
+        "Un soldat français a été tué et deux autres blessés.",
+        [{"kind": "killed", "value": 1}, {"kind": "injured", "value": 2}],
+    ),
+    ("pt", "Três turistas argentinos morreram no acidente.", [{"kind": "killed", "value": 3}]),
+    ("es", "Dos policías mexicanos murieron en la emboscada.", [{"kind": "killed", "value": 2}]),
+    ("es", "La policía mató a dos presuntos delincuentes.", [{"kind": "killed", "value": 2}]),
+    ("en", "Two soldiers patrolling were killed.", [{"kind": "killed", "value": 2}]),
+    # one life taken: "a fait une victime", "se cobró una vida"
+    ("fr", "La tempête a fait une victime.", [{"kind": "killed", "value": 1}]),
+    ("es", "El incendio se cobró una vida.", [{"kind": "killed", "value": 1}]),
+    ("pt", "A tempestade ceifou uma vida.", [{"kind": "killed", "value": 1}]),
+    ("en", "The storm claimed one life.", [{"kind": "killed", "value": 1}]),
+    # one died, another was hurt: two people, not one told twice
+    (
+        "pt",
+        "O motorista do carro morreu e o passageiro ficou ferido.",
+        [{"kind": "killed", "value": 1}, {"kind": "injured", "value": 1}],
+    ),
+    (
+        "es",
+        "El conductor murió y el acompañante resultó herido.",
+        [{"kind": "killed", "value": 1}, {"kind": "injured", "value": 1}],
+    ),
+    (
+        "fr",
+        "Le conducteur est mort et le passager a été blessé.",
+        [{"kind": "killed", "value": 1}, {"kind": "injured", "value": 1}],
+    ),
+    (
+        "en",
+        "The driver died and the passenger was injured.",
+        [{"kind": "killed", "value": 1}, {"kind": "injured", "value": 1}],
+    ),
 ]
 
 

@@ -83,7 +83,7 @@ def extract_claims(
         # An obituary: every death told is one a person may die of age or illness, with the
         # age or the illness said, and nothing in the text is an attack, crash or disaster.
         found = [(c, np) for c, np in found if c.kind != "killed"]
-    return _resolve(found)
+    return _resolve(found, original, lex)
 
 
 def _natural_death(toks: list[Tok], raw: Raw, natural: list[int], lex: Lexicon) -> bool:
@@ -176,7 +176,7 @@ def _claim(
     )
 
 
-def _resolve(found: list[tuple[Claim, NP]]) -> list[Claim]:
+def _resolve(found: list[tuple[Claim, NP]], text: str, lex: Lexicon) -> list[Claim]:
     """Settle the article: drop repeats, turn shot-and-not-killed into injured."""
     seen: set[tuple[str, tuple[int, int], int | None]] = set()
     claims = []
@@ -190,7 +190,14 @@ def _resolve(found: list[tuple[Claim, NP]]) -> list[Claim]:
     if dead:
         # "Wilson was airlifted in critical condition, where he later died": one person. If
         # every injury in a story with a death is told of someone already named, it is that death.
-        refs = {id(c) for c, np in found if np.ref and c.kind in ("injured", SHOT) and c.value == 1}
+        refs = {
+            id(c)
+            for c, np in found
+            if np.ref
+            and c.kind in ("injured", SHOT)
+            and c.value == 1
+            and not _someone_else_died(c, claims, text, lex)
+        }
         hurt = [c for c in claims if c.kind in ("injured", SHOT) and c.value]
         if hurt and all(id(c) in refs for c in hurt):
             claims = [c for c in claims if id(c) not in refs]
@@ -225,6 +232,21 @@ def _resolve(found: list[tuple[Claim, NP]]) -> list[Claim]:
         if slot not in best or _strength(c) > _strength(best[slot]):
             best[slot] = c
     return sorted(best.values(), key=lambda c: (c.span, c.kind))
+
+
+def _someone_else_died(hurt: Claim, claims: list[Claim], text: str, lex: Lexicon) -> bool:
+    """Say whether the sentence of an injury names another person who died: "O motorista
+    morreu e o passageiro ficou ferido" (two people), not "where he later died" (one)."""
+    hurt_words = text[hurt.span[0] : hurt.span[1]].lower()
+    if hurt.kind != "injured" or hurt_words in lex.pronouns:
+        return False
+    for c in claims:
+        if c.kind != "killed" or c.sentence != hurt.sentence or c.span == hurt.span:
+            continue
+        words = text[c.span[0] : c.span[1]].lower()
+        if words not in lex.pronouns and words != hurt_words and c.rule in ("subject", "object"):
+            return True
+    return False
 
 
 def _strength(c: Claim) -> tuple[int, int, int]:

@@ -148,6 +148,8 @@ def _trigger(toks: list[Tok], i: int, found: list[Raw]) -> Raw | None:
             return None  # "hunters killed 90,280 deer": the subject is no victim
     if k == i - 1 and k >= 1 and toks[k].tag == "o" and toks[k - 1].tag in "NZ":
         k -= 1  # "des dizaines de morts", "milhares de desalojados"
+    elif k == i - 1 and k >= 1 and toks[k].tag == "d" and toks[k - 1].tag == "N":
+        k -= 1  # "Ya son 25 los muertos", "São 15 os mortos": the figure, then the dead
     subject = _subject(toks, k)
     if subject is not None and subject.whole is not None and _describes_group(toks, subject, i):
         subject = subject.whole
@@ -162,12 +164,24 @@ def _trigger(toks: list[Tok], i: int, found: list[Raw]) -> Raw | None:
         first = np_list_forward(toks, 0)
         if first is not None and first.count == 1 and first.ref and toks[first.end].tag in "PC":
             return Raw(kind, first, i, "shared_subject")
+    if i >= 1 and toks[i - 1].tag == "d" and i + 2 < len(toks) and toks[i + 1].tag == "A":
+        named = np_list_forward(toks, i + 2)  # "Los fallecidos son un hombre y su hijo"
+        last = toks[named.end] if named is not None else None
+        if (
+            named is not None
+            and named.count
+            and last is not None
+            and (last.tag in "PCy" or last.aux == "age")
+        ):
+            after_named = toks[named.end + 1] if named.end + 1 < len(toks) else None
+            if after_named is None or after_named.tag not in "TXA":
+                return Raw(kind, named, i, "subject_after")
     if not t.active:
         after = np_list_forward(toks, i + 1)
         if (
             after is not None
             and after.count is not None
-            and toks[after.end].tag in "PZ"
+            and (toks[after.end].tag in "PZy" or toks[after.end].aux == "age")
             and toks[after.end].aux != "possessive"  # "grazed the girl's cheek"
         ):
             return Raw(kind, after, i, "subject_after")  # "morreram três pessoas"
@@ -314,6 +328,8 @@ def _toll(toks: list[Tok], i: int, reach: bool = False) -> Raw | None:
     reached = not reach
     for k in range(i + 1, min(i + _TOLL_REACH, n)):
         tag = toks[k].tag
+        if tag in "TX" and toks[k].kind == toks[i].kind and k - i <= 2 and toks[k - 1].tag in "oD":
+            continue  # "el balance de víctimas mortales se elevó a 23": the toll's own noun
         if tag in ";.TXWD":
             break
         if toks[k].mark == "reach":

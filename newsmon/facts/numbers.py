@@ -227,10 +227,26 @@ def _read_digits(words: Sequence[str], i: int, nw: NumberWords) -> tuple[Quantit
     if scale is not None:
         number *= scale[0]
         j += scale[1]
+        rest = _units_after_scale(words, j, scale[0])
+        if rest is not None:  # "31 mil 522" (Mexican press): 31,522
+            number += rest
+            j += 1
     elif number != number.to_integral_value():
         return None  # "2.5 people" is not a head count
     value = int(number.to_integral_value())
     return Quantity(value, value, value), j - i
+
+
+def _units_after_scale(words: Sequence[str], j: int, scale: int) -> int | None:
+    """Return the digits that finish a figure after its scale word: "mil 522", "tres mil 160"."""
+    if scale < 1000 or j >= len(words):
+        return None
+    word = words[j]
+    if not (word.isdigit() and len(word) <= 3) or int(word) >= scale:
+        return None
+    if j + 1 < len(words) and words[j + 1][:1].isdigit():
+        return None
+    return int(word)
 
 
 def _read_fraction(
@@ -322,6 +338,11 @@ def _read_words(words: Sequence[str], i: int, nw: NumberWords) -> tuple[Quantity
             last_added = factor
             last_scale = factor
             j = end = j + scale[1]
+            rest = _units_after_scale(words, j, factor) if current == 0 else None
+            if rest is not None:  # "tres mil 160"
+                total += rest
+                j = end = j + 1
+                break
             continue
         approx_word = _lookup(words, j, nw.approximate, longest) if end > i else None
         if approx_word is not None:  # "une dizaine", "two dozen"

@@ -59,6 +59,19 @@ def _np_back(toks: list[Tok], e: int, unknown: bool = True) -> NP | None:
         before = toks[e - 1]
         if before.tag in "ad" or (before.tag == "N" and before.qty == _ONE):
             return NP(e - 1, e, 1)  # "a fourth (was wounded)", "un troisième (est mort)"
+    adjective = t.tag == "j" or (
+        unknown and t.tag == "w" and t.aux is None and t.low == t.raw and not t.glued
+    )
+    if adjective and t.qty is None and not t.other:
+        # An adjective after its noun: "un soldat français", "três turistas argentinos".
+        p = e - 1
+        while p >= 0 and e - p <= 2 and toks[p].tag == "j" and toks[p].qty is None:
+            p -= 1
+        if p >= 0 and toks[p].tag == "P" and toks[p].aux != "lives":
+            np = _np_back(toks, p, unknown)
+            if np is not None:
+                np.end = e
+            return np
     age = t.tag == "y" or (t.tag == "U" and t.aux == "age")
     if age and e >= 2 and toks[e - 1].tag == "o" and toks[e - 2].tag == "P":
         np = _np_back(toks, e - 2)  # "un homme de 24 ans", "a boy of 8"
@@ -205,7 +218,7 @@ def np_forward(toks: list[Tok], s: int) -> NP | None:
             k = _head(toks, k)  # "a militant commander": the last noun is the head
             count = None if toks[k].plural else 1
             ref = t.tag == "d" and count == 1 and t.aux != "possessive"
-            return NP(s, k, count, qual=qual, who=toks[k].who, ref=ref)
+            return NP(s, _past_age(toks, k), count, qual=qual, who=toks[k].who, ref=ref)
         if k - 1 > pos and toks[k - 1].tag == "y":
             return NP(s, k - 1, 1, qual=qual)  # "a 24-year-old"
         return None
@@ -243,10 +256,20 @@ def _number_np_forward(toks: list[Tok], s: int, pos: int, qual: str | None) -> N
         k += 1
     if k < n and toks[k].tag == "P":
         k = _head(toks, k)  # "deux autres policiers"
-        return NP(s, k, qty.value, qty, qual, toks[k].who)
+        return NP(s, _past_age(toks, k), qty.value, qty, qual, toks[k].who)
     if pos + 1 < n and toks[pos + 1].tag == "w" and toks[pos + 1].aux not in ("function", "prep"):
         return None  # "killed 90,280 deer": a count of something else
     return NP(s, pos, qty.value, qty, qual)
+
+
+def _past_age(toks: list[Tok], k: int) -> int:
+    """Return where a noun phrase ends past an age told after its noun: "un hombre de 45
+    años", "su hijo de 12", "a boy of 8"."""
+    if k + 2 < len(toks) and toks[k + 1].tag == "o":
+        age = toks[k + 2]
+        if age.tag == "y" or (age.tag == "U" and age.aux == "age"):
+            return k + 2
+    return k
 
 
 def _modifiers_to_noun(toks: list[Tok], k: int, limit: int) -> int:
@@ -286,6 +309,8 @@ def np_list_forward(toks: list[Tok], s: int) -> NP | None:
             k += 1
         if k < n and toks[k].tag == "R":
             k += 1
+        if k < n and toks[k].aux == "object":
+            k += 1  # "mató a un hombre y a su hijo"
         nxt = np_forward(toks, k)
         if nxt is None or nxt.count is None:
             break

@@ -390,7 +390,7 @@ def _demote_number(toks: list[Tok], i: int, lex: Lexicon) -> None:
         or prev.low in lex.age_before
         or (prev.tag == "o" and prev2 is not None and prev2.low in lex.age_before)
         or prev.low in lex.identifiers
-        or prev.tag == "C"
+        or (prev.tag == "C" and not prev.first)  # "Hubo 12 muertos": a capital opens it
         or (prev.tag == "t" and prev.aux == "month")
         or prev.raw == "May"
     ):
