@@ -1543,6 +1543,69 @@ CASES: list[tuple[str, str, list[dict]]] = [
         "The driver died and the passenger was injured.",
         [{"kind": "killed", "value": 1}, {"kind": "injured", "value": 1}],
     ),
+    # a participle that only describes who died: one person, killed ("injured in ... dies")
+    ("en", "Woman injured in drive-by shooting dies", [{"kind": "killed", "value": 1}]),
+    (
+        "en",
+        "A juvenile injured in a shooting incident Monday morning has died of his injuries.",
+        [{"kind": "killed", "value": 1}],
+    ),
+    (
+        "fr",
+        "Un homme blessé par balle lors de la fusillade est mort.",
+        [{"kind": "killed", "value": 1}],
+    ),
+    ("es", "Un joven herido en el tiroteo murió en el hospital.", [{"kind": "killed", "value": 1}]),
+    ("pt", "Um homem ferido no ataque morreu no hospital.", [{"kind": "killed", "value": 1}]),
+    # ages told together: "ages 3 and 5", "12- and 10-year-old", "de 3 et 5 ans"
+    (
+        "en",
+        "Two children, ages 3 and 5, and their mother have been found dead.",
+        [{"kind": "killed", "value": 3}],
+    ),
+    (
+        "en",
+        "A father shot and killed his 12- and 10-year-old sons before taking his own life.",
+        [{"kind": "killed", "value": 3}],
+    ),
+    (
+        "fr",
+        "Deux enfants de 3 et 5 ans sont morts dans l'incendie.",
+        [{"kind": "killed", "value": 2}],
+    ),
+    ("es", "Dos niños de 3 y 5 años murieron en el incendio.", [{"kind": "killed", "value": 2}]),
+    ("pt", "Duas crianças de 3 e 5 anos morreram no incêndio.", [{"kind": "killed", "value": 2}]),
+    # a multiple before an event noun counts its people: "triple homicide", "homicídio duplo"
+    ("en", "Police investigate early morning double homicide", [{"kind": "killed", "value": 2}]),
+    ("en", "Suspect in triple-murder appears in court", [{"kind": "killed", "value": 3}]),
+    (
+        "en",
+        "Police are investigating a quadruple shooting in West Philadelphia.",
+        [{"kind": "injured", "value": 4, "rule": "shot_not_killed"}],
+    ),
+    (
+        "en",
+        "A woman was killed and three men wounded in a quadruple shooting.",
+        [{"kind": "killed", "value": 1}, {"kind": "injured", "value": 3}],
+    ),
+    ("fr", "Un triple meurtre endeuille la commune.", [{"kind": "killed", "value": 3}]),
+    ("fr", "Enquête sur un double homicide à Marseille.", [{"kind": "killed", "value": 2}]),
+    ("es", "Investigan un doble homicidio en Monterrey.", [{"kind": "killed", "value": 2}]),
+    ("es", "Detienen al autor del triple crimen de Salta.", [{"kind": "killed", "value": 3}]),
+    ("pt", "Polícia investiga duplo homicídio em Campinas.", [{"kind": "killed", "value": 2}]),
+    ("pt", "Homicídio triplo choca moradores de Sobral.", [{"kind": "killed", "value": 3}]),
+    # an indefinite ordinal counts the dead so far: "a fifth person has died"
+    ("en", "A fifth person has died after the shooting.", [{"kind": "killed", "value": 5}]),
+    ("en", "5th person dies after July murder-suicide", [{"kind": "killed", "value": 5}]),
+    ("fr", "Une troisième victime est morte à l'hôpital.", [{"kind": "killed", "value": 3}]),
+    ("es", "Una segunda persona ha fallecido en Sevilla.", [{"kind": "killed", "value": 2}]),
+    ("pt", "Uma terceira vítima morreu no hospital.", [{"kind": "killed", "value": 3}]),
+    ("en", "The fifth man was pronounced dead at the hospital.", [{"kind": "killed", "value": 1}]),
+    # adverbs between a subject and its verb: "sadly", "lamentablemente", "infelizmente"
+    ("en", "Two hikers sadly died on the mountain.", [{"kind": "killed", "value": 2}]),
+    ("es", "Dos excursionistas lamentablemente fallecieron.", [{"kind": "killed", "value": 2}]),
+    ("pt", "Dois pescadores infelizmente morreram afogados.", [{"kind": "killed", "value": 2}]),
+    ("fr", "Deux randonneurs sont malheureusement décédés.", [{"kind": "killed", "value": 2}]),
 ]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from newsmon.facts.claim import SHOT, VICTIMS
+from newsmon.facts.numbers import Quantity
 from newsmon.facts.phrases import (
     NP,
     NP_END,
@@ -70,6 +71,7 @@ def claims_in_sentence(toks: list[Tok]) -> list[Raw]:
         used.update((raw.kind, k) for k in span)
         raw.forecast = raw.forecast or _forecast(toks, raw.trigger) or _forecast(toks, raw.np.start)
         found.append(raw)
+    found = _drop_modifiers(found)
     found.extend(_elliptic_subcounts(toks, found, {k for _, k in used}))
     for raw in found:
         k = raw.np.start - 1
@@ -80,6 +82,23 @@ def claims_in_sentence(toks: list[Tok]) -> list[Raw]:
                 True  # "255 morts, dont 19 enfants"; not "blessés, dont deux mortellement"
             )
     return found
+
+
+def _drop_modifiers(found: list[Raw]) -> list[Raw]:
+    """Drop a participle that only describes the subject of a death: "Woman injured in
+    drive-by shooting dies", "Un homme blessé par balle est mort" (one person, killed)."""
+    out = []
+    for raw in found:
+        died = raw.kind in ("injured", SHOT) and any(
+            o.kind == "killed"
+            and o.np.start == raw.np.start
+            and raw.trigger == raw.np.end + 1
+            and o.trigger > raw.trigger
+            for o in found
+        )
+        if not died:
+            out.append(raw)
+    return out
 
 
 def _describes_group(toks: list[Tok], np: NP, i: int) -> bool:
@@ -131,6 +150,8 @@ def _trigger(toks: list[Tok], i: int, found: list[Raw]) -> Raw | None:
     kind = t.kind or ""
     if t.self_:
         return Raw(kind, NP(i, i, 1), i, "self", self_=True)
+    if t.aux == "multiple" and t.qty is not None:
+        return Raw(kind, NP(i, i, t.qty.value, t.qty), i, "multiple")  # "a triple homicide"
     k = i - 1
     passive = False
     while k >= 0 and toks[k].tag in _SKIP_BEFORE_TRIGGER:
@@ -278,6 +299,10 @@ def _subject_past_modifier(toks: list[Tok], k: int) -> NP | None:
     prepositions = 0
     for p in range(k, max(-1, k - 9), -1):
         t = toks[p]
+        if t.tag == "X" and p >= 1 and (toks[p - 1].tag in "ad" or toks[p - 1].glued):
+            continue  # a noun inside the phrase: "injured in a drive-by shooting"
+        if t.aux == "function" and p + 1 < len(toks) and toks[p + 1].tag == "o":
+            continue  # a compound preposition: "lors de", "à cause de"
         if t.tag in ",;.&NQvA@XWDS" or t.aux == "function":
             return None  # "calls 911 after being struck": "after" opens no modifier
         contraction = t.tag == "d" and p >= 1 and toks[p - 1].tag in "PHy"  # "do", "del", "du"
@@ -285,13 +310,23 @@ def _subject_past_modifier(toks: list[Tok], k: int) -> NP | None:
             prepositions += 1
             if prepositions > 1:
                 return None  # "voted 52-48 on a bill for injured veterans"
-        elif t.tag != "T" or p + 1 >= len(toks) or toks[p + 1].aux != "prep":
+        elif t.tag != "T" or not _opens_phrase(toks, p + 1):
             continue  # a participle opens a modifier only with its own phrase: "kidnapped in"
         if p >= 1 and toks[p - 1].tag in "PHy":
             np = np_list_back(toks, p - 1)
             if np is not None and np.count is not None:
                 return np
     return None
+
+
+def _opens_phrase(toks: list[Tok], j: int) -> bool:
+    """Say whether a prepositional phrase starts at ``j``: "in", "de", "lors de"."""
+    if j >= len(toks):
+        return False
+    t = toks[j]
+    if t.aux == "prep" or t.tag == "o":
+        return True
+    return t.tag == "w" and j + 1 < len(toks) and toks[j + 1].tag == "o"
 
 
 def _inserted(inner: list[Tok]) -> bool:
@@ -545,6 +580,11 @@ def ordinal_victims(toks: list[Tok], raws: list[Raw]) -> list[Raw]:
     extra = []
     for raw in raws:
         np = raw.np
+        if raw.kind == "killed":
+            dead = _ordinal_dead(toks, raw, raws)
+            if dead is not None:
+                extra.append(dead)
+            continue
         # "a fourth was wounded", never "the fourth child to be shot in three days"
         if raw.kind not in ("injured", SHOT) or np.parts > 1 or toks[np.start].tag not in "aN":
             continue
@@ -554,3 +594,22 @@ def ordinal_victims(toks: list[Tok], raws: list[Raw]) -> list[Raw]:
                 extra.append(Raw(VICTIMS, victims, raw.trigger, "ordinal"))
                 break
     return extra
+
+
+def _ordinal_dead(toks: list[Tok], raw: Raw, raws: list[Raw]) -> Raw | None:
+    """Read "A fifth person has died", "5th person dies", "une troisième victime est morte" as
+    the toll so far (5, 3): the ordinal counts the dead, not the one person. Not "the fifth
+    man was pronounced dead" (one of five shot) nor "Two were hurt and a third died"."""
+    np = raw.np
+    if raw.rule not in ("subject", "subject_after") or np.parts > 1 or np.count != 1:
+        return None
+    if toks[raw.trigger].aux == "noun" or toks[np.start].tag not in "ajN":
+        return None
+    if any(o.kind != "killed" and o.trigger < raw.trigger for o in raws):
+        return None
+    for t in toks[np.start : np.end + 1]:
+        if t.tag == "j" and t.qty is not None and t.qty.value >= 2:
+            qty = Quantity(t.qty.value, t.qty.value, t.qty.value)
+            counted = NP(np.start, np.end, qty.value, qty, None, np.who)
+            return Raw("killed", counted, raw.trigger, "ordinal", forecast=raw.forecast)
+    return None

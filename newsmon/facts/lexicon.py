@@ -58,6 +58,7 @@ _SCHEMA: dict[str, dict[str, str]] = {
         "approximate": _INTS,
         "vague": _INTS,
         "vague_scales": _INTS,
+        "multiples": _INTS,
     },
     "grammar": {
         "determiners": _LIST,
@@ -120,6 +121,7 @@ _KIND_KEYS = {
     "self": _LIST,
     "lives": _LIST,
     "natural": _LIST,
+    "multiple": _LIST,
 }
 
 
@@ -136,6 +138,7 @@ class Entry:
     plural: bool = False
     aux: str | None = None  # passive|perfect|possessive|currency|month|...
     mark: str | None = None  # forecast ("could"), taking ("claimed"), reach ("rose to")
+    count: int | None = None  # people a multiple counts: "triple homicide" (3)
 
 
 @dataclass(frozen=True)
@@ -389,7 +392,15 @@ def _build_lexicon(lang: str, data: dict[str, Any]) -> Lexicon:
         ("lives", "P", False),
     )
     trigger_phrases: list[tuple[str, ...]] = []
+    multiples = numbers.get("multiples", {})
     for kind, body in data.get("kinds", {}).items():
+        # "triple homicide", "homicídio duplo": the multiple counts the people ({n} in the phrase).
+        for phrase in body.get("multiple", []):
+            for word, count in multiples.items():
+                expanded = toks(phrase.replace("{n}", word))
+                if expanded:
+                    phrases[expanded] = Entry("T", kind=kind, aux="multiple", count=count)
+                    trigger_phrases.append(expanded)
         for key, tag, active in roles:
             values = body.get(key, [])
             aux = {"nouns": "noun", "share": "share", "lives": "lives"}.get(key)

@@ -160,8 +160,7 @@ def np_list_back(toks: list[Tok], e: int) -> NP | None:
             sep, k = toks[s - 2], s - 3
         if sep.tag == "&" and k >= 1 and toks[k].tag == ",":  # "Thomas, Doe, and Turner"
             k -= 1
-        if k >= 2 and toks[k].aux == "age" and toks[k - 1].tag == ",":
-            k -= 2  # "Price, 22, and Willrich, 30, were killed"
+        k = _before_age_apposition(toks, k)  # "Price, 22, and", "Two children, ages 3 and 5,"
         if sep.tag not in "&," or sep.aux == "dash":
             break
         prev = _np_back(toks, k, unknown=False)  # "17 scenes, 7 dead" is no list
@@ -181,6 +180,17 @@ def np_list_back(toks: list[Tok], e: int) -> NP | None:
         nps.pop()
     nps.reverse()
     return _mark_other(toks, _combine(nps))
+
+
+def _before_age_apposition(toks: list[Tok], k: int) -> int:
+    """Step back over an age told between commas before ``k``: "Price, 22, and Willrich",
+    "Two children, ages 3 and 5, and their mother"; return where the phrase before it ends."""
+    j = k
+    while j >= 0 and (toks[j].aux == "age" or toks[j].tag in "y&"):
+        j -= 1
+    if j < k and j >= 1 and toks[j].tag == "," and any(t.aux == "age" for t in toks[j + 1 : k + 1]):
+        return j - 1
+    return k
 
 
 def np_forward(toks: list[Tok], s: int) -> NP | None:

@@ -85,6 +85,7 @@ _STRONG_PUNCT = frozenset(";:[]")
 _INSERT_PUNCT = frozenset("()—–-‐")
 _CURRENCY_SIGNS = frozenset("$€£¥₹")
 _QUOTES = frozenset("\"“”«»'‘’")
+_DIGIT_ORDINAL_RE = re.compile(r"(\d{1,3})(?:st|nd|rd|th|º|ª|°|e|ème|eme|er|re)$")
 _HYPHENS = frozenset("-‐‑–")  # an en dash between two words joins them: "20–year–old"
 
 
@@ -144,6 +145,9 @@ def raw_tokens(text: str, start: int, end: int, lex: Lexicon) -> list[Tok]:
         elif group == "punct":
             if raw in _HYPHENS and toks and a == toks[-1].end and text[b : b + 1].isalnum():
                 glue = True
+                continue
+            if raw in _HYPHENS and toks and a == toks[-1].end and toks[-1].tag == "n":
+                toks[-1].aux = "suspended"  # "12- and 10-year-old": the hyphen waits for "year"
                 continue
             if raw == "%":
                 toks.append(Tok(a, b, raw, raw, glued=glue))  # a word: "40 %" is a percentage
@@ -209,6 +213,8 @@ def tag_tokens(toks: list[Tok], lex: Lexicon) -> list[Tok]:
             ordinal = lex.ordinals.get(merged.low) if entry.tag == "j" else None
             if ordinal is not None:
                 merged.qty = Quantity(ordinal, ordinal, None)
+            elif entry.count is not None:
+                merged.qty = Quantity(entry.count, entry.count, entry.count)
             out.append(merged)
             i += used
         else:
@@ -219,6 +225,11 @@ def tag_tokens(toks: list[Tok], lex: Lexicon) -> list[Tok]:
         if t.tag not in ",;.":
             t.first = True
             break
+    for k, t in enumerate(out[:-1]):
+        rank = _DIGIT_ORDINAL_RE.match(t.low) if t.tag == "U" else None
+        if rank is not None and out[k + 1].tag == "P":
+            value = int(rank.group(1))
+            t.tag, t.qty = "j", Quantity(value, value, None)  # "5th person dies"
     _places(out, lex)
     _demote_numbers(out, lex)
     return [t for t in out if t.tag != "x"]
@@ -359,10 +370,30 @@ def _demote_numbers(toks: list[Tok], lex: Lexicon) -> None:
     # "ages 13, 17 and 19", "two men, 24 and 31,": every number of an age list is an age.
     for i, t in enumerate(toks):
         if t.tag == "U" and (t.aux == "age" or (i > 0 and toks[i - 1].low in lex.age_before)):
+            t.aux = "age"
+            if i > 0 and toks[i - 1].low in lex.age_before:
+                toks[
+                    i - 1
+                ].aux = "age"  # "ages": part of the apposition "Two children, ages 3 and 5,"
             k = i + 1
-            while k + 1 < n and toks[k].tag in ",&" and toks[k + 1].tag == "N":
-                toks[k + 1].tag = "U"
+            while k + 1 < n and toks[k].tag in ",&" and toks[k + 1].tag in "NU":
+                toks[k + 1].tag, toks[k + 1].aux = "U", "age"
                 k += 2
+    # "his 12- and 10-year-old sons", "enfants de 3 et 5 ans": a number joined to an age is one.
+    for i in range(n - 3, -1, -1):
+        t = toks[i]
+        if (
+            t.tag == "N"
+            and toks[i + 1].tag == "&"
+            and toks[i + 2].tag == "y"
+            and (t.aux == "suspended" or (i > 0 and toks[i - 1].tag == "o"))
+            and t.low.isdigit()
+            and int(t.low) < 120
+        ):
+            t.tag = "y"
+            if t.aux != "suspended":  # "de 3 et 5 ans": one age phrase after "de"
+                t.end = toks[i + 2].end
+                toks[i + 1].tag = toks[i + 2].tag = "x"
 
 
 def _demote_number(toks: list[Tok], i: int, lex: Lexicon) -> None:
