@@ -1606,6 +1606,56 @@ CASES: list[tuple[str, str, list[dict]]] = [
     ("es", "Dos excursionistas lamentablemente fallecieron.", [{"kind": "killed", "value": 2}]),
     ("pt", "Dois pescadores infelizmente morreram afogados.", [{"kind": "killed", "value": 2}]),
     ("fr", "Deux randonneurs sont malheureusement décédés.", [{"kind": "killed", "value": 2}]),
+    # "deux autres policiers": "autres" before the noun it qualifies
+    ("fr", "Deux autres policiers ont été blessés.", [{"kind": "injured", "value": 2}]),
+    ("es", "Otros tres agentes resultaron heridos.", [{"kind": "injured", "value": 3}]),
+    ("pt", "Outros dois policiais ficaram feridos.", [{"kind": "injured", "value": 2}]),
+    ("en", "Two other officers were wounded.", [{"kind": "injured", "value": 2}]),
+    # feminine plurals of people nouns
+    (
+        "fr",
+        "Le tireur a ouvert le feu, tuant deux policières et un passant.",
+        [{"kind": "killed", "value": 3}],
+    ),
+    ("es", "Dos enfermeras resultaron heridas en el ataque.", [{"kind": "injured", "value": 2}]),
+    ("pt", "Duas passageiras morreram no acidente.", [{"kind": "killed", "value": 2}]),
+    # a year told between commas dates the figure beside it
+    (
+        "fr",
+        "Le séisme de L'Aquila, en 2009, avait fait 309 morts. Celui de 2016 a fait 300 morts.",
+        [
+            {"kind": "killed", "value": 309, "scope": "historical"},
+            {"kind": "killed", "value": 300, "scope": "current"},
+        ],
+    ),
+    (
+        "es",
+        "El terremoto de Haití, en 2010, dejó 200.000 muertos. El de 2021 dejó 2.200 muertos.",
+        [
+            {"kind": "killed", "value": 200000, "scope": "historical"},
+            {"kind": "killed", "value": 2200, "scope": "current"},
+        ],
+    ),
+    (
+        "pt",
+        "O rompimento de Mariana, em 2015, deixou 19 mortos. O de Brumadinho, em 2019, deixou 270.",
+        [
+            {"kind": "killed", "value": 19, "scope": "historical"},
+        ],
+    ),
+    (
+        "en",
+        "The Paris attacks, in 2015, killed 130 people. On Monday in 2017 a gunman killed 3.",
+        [
+            {"kind": "killed", "value": 130, "scope": "historical"},
+            {"kind": "killed", "value": 3, "scope": "current"},
+        ],
+    ),
+    (
+        "en",
+        "At least six die as protesters come under fire, in some of the worst violence in years.",
+        [{"kind": "killed", "value": 6, "scope": "current"}],
+    ),
 ]
 
 

@@ -21,7 +21,7 @@ from newsmon.facts.language import detect_language
 from newsmon.facts.lexicon import Lexicon, Lexicons, default_lexicons, split_elision
 from newsmon.facts.numbers import normalise_digits
 from newsmon.facts.phrases import NP
-from newsmon.facts.scope import attribution, scope_markers, scope_of
+from newsmon.facts.scope import attribution, dated, scope_markers, scope_of
 from newsmon.facts.tokens import WORD_RE, Tok, raw_tokens, sentences, tag_tokens
 
 _YEAR_RE = re.compile(r"(?<![\d.,])(1[89]\d\d|20\d\d)(?![\d.,]\d)")
@@ -66,11 +66,14 @@ def extract_claims(
             for name, index in lex.scope_markers.items()
         }
         chunk_of = _chunks(toks)
-        intro = not any(t.tag in "TXWD" for t, c in zip(toks, chunk_of, strict=True) if c == 0)
+        bare = set(chunk_of) - {c for t, c in zip(toks, chunk_of, strict=True) if t.tag in "TXWD"}
+        years = dated(toks, markers["historical"] + markers["cumulative"])
         source = attribution(original, toks, lex)
         sentence = original[start:end].strip()
         for raw in raws:
-            scope = "forecast" if raw.forecast else scope_of(raw, markers, raws, chunk_of, intro)
+            scope = (
+                "forecast" if raw.forecast else scope_of(raw, markers, raws, chunk_of, bare, years)
+            )
             if not raw.is_subcount and markers["subcount"]:
                 # "The main hospital alone received 40 bodies": part of the toll, not the toll.
                 near = {chunk_of[min(raw.np.start, raw.trigger)], chunk_of[raw.trigger]}

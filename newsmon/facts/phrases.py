@@ -99,10 +99,10 @@ def _np_back(toks: list[Tok], e: int, unknown: bool = True) -> NP | None:
     while (
         pos >= 0
         and e - pos <= 3
-        and toks[pos].tag in "jyC"
+        and (toks[pos].tag in "jyC" or (toks[pos].tag == "P" and toks[pos].other))
         and not (toks[pos].tag == "C" and toks[pos].first)
     ):
-        pos -= 1
+        pos -= 1  # "deux autres policiers": "autres" is a people word of its own too
     det = toks[pos] if pos >= 0 else None
     if det is not None and det.tag in "NZ":
         np = _number_np(toks, pos, e, who)

@@ -26,6 +26,16 @@ def scope_markers(
     return hits
 
 
+def dated(toks: list[Tok], hits: list[int]) -> set[int]:
+    """Return the markers that name a year ("en 2009", "since 2011"), not "the worst"."""
+    out = set()
+    for k in hits:
+        window = toks[k : k + 4]
+        if any(t.low.isdigit() and len(t.low) == 4 for t in window):
+            out.add(k)
+    return out
+
+
 def _marker_at(
     toks: list[Tok], flat: list[tuple[str, int]], p: int, marker: tuple[str, ...], latest: int
 ) -> bool:
@@ -46,12 +56,19 @@ def _marker_at(
 
 
 def scope_of(
-    raw: Raw, markers: dict[str, list[int]], raws: list[Raw], chunk_of: list[int], intro: bool
+    raw: Raw,
+    markers: dict[str, list[int]],
+    raws: list[Raw],
+    chunk_of: list[int],
+    bare: set[int],
+    years: set[int] | None = None,
 ) -> str:
     """Say whether a claim is this event's figure, a running total or an old one.
 
-    A marker counts for the claim nearest to it in the same comma-separated chunk, or for the
-    whole sentence from an opening chunk without a trigger: "Since 2011, more than...".
+    A marker counts for the claim nearest to it in the same comma-separated chunk; from a
+    chunk without a trigger (``bare``) a marker that names a year (``years``) counts for the
+    chunk on either side ("Le séisme de L'Aquila, en 2009, avait fait 309 morts"), and any
+    marker of an opening one for the whole sentence: "Since 2011, more than...".
     """
     lo, hi = min(raw.np.start, raw.trigger), max(raw.np.end, raw.trigger)
     for m in markers.get("other_event", ()):
@@ -59,7 +76,15 @@ def scope_of(
             return "historical"  # "weeks after another quake killed thousands"
     for scope in ("cumulative", "historical"):
         for m in markers[scope]:
-            if chunk_of[m] not in (chunk_of[lo], chunk_of[hi]) and not (intro and chunk_of[m] == 0):
+            at = chunk_of[m]
+            near = at in (chunk_of[lo], chunk_of[hi])
+            beside = (
+                years is not None
+                and m in years
+                and at in bare
+                and (at + 1 == chunk_of[lo] or at - 1 == chunk_of[hi])
+            )
+            if not (near or beside or (at == 0 and 0 in bare)):
                 continue
             if not any(
                 _distance(o, m) < _distance(raw, m)
