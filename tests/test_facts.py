@@ -1656,6 +1656,79 @@ CASES: list[tuple[str, str, list[dict]]] = [
         "At least six die as protesters come under fire, in some of the worst violence in years.",
         [{"kind": "killed", "value": 6, "scope": "current"}],
     ),
+    # a place or name before a people noun: "Long Beach woman and 4-year-old daughter"
+    (
+        "en",
+        "Arrest made in shooting deaths of Long Beach woman and 4-year-old daughter",
+        [{"kind": "killed", "value": 2}],
+    ),
+    ("en", "Chicago man and his son shot dead", [{"kind": "killed", "value": 2}]),
+    # "a woman and girl then killed himself": the reflexive is the killer's own death
+    (
+        "en",
+        "A man fatally shot a woman and girl then killed himself.",
+        [{"kind": "killed", "value": 3}],
+    ),
+    (
+        "fr",
+        "Un homme a tué sa femme et sa fille puis s'est suicidé.",
+        [{"kind": "killed", "value": 3}],
+    ),
+    (
+        "es",
+        "Un hombre mató a su esposa y a su hija y luego se suicidó.",
+        [{"kind": "killed", "value": 3}],
+    ),
+    (
+        "pt",
+        "Um homem matou a esposa e a filha e depois se matou.",
+        [{"kind": "killed", "value": 3}],
+    ),
+    # the share of a group keeps the group's time: "shot this year, two fatally"
+    (
+        "en",
+        "At least five other children under age 10 have been shot in the city this year, "
+        "two fatally.",
+        [{"kind": "killed", "value": 2, "scope": "cumulative"}],
+    ),
+    (
+        "es",
+        "Desde enero, ocho personas fueron baleadas en el barrio, dos mortalmente.",
+        [{"kind": "killed", "value": 2, "scope": "cumulative"}],
+    ),
+    (
+        "pt",
+        "Desde janeiro, oito pessoas foram baleadas no bairro, duas fatalmente.",
+        [{"kind": "killed", "value": 2, "scope": "cumulative"}],
+    ),
+    # a clause about another event, dated by its distance, runs to the end of the sentence
+    (
+        "en",
+        "The shooting comes just one week after a fatal shooting at a party where four people "
+        "were shot, including a 12-year-old girl who did not survive.",
+        [{"kind": "killed", "value": 1, "scope": "historical"}],
+    ),
+    (
+        "en",
+        "The attack came three years after a similar one; in 2010, nine people were shot, "
+        "three of them fatally.",
+        [{"kind": "killed", "value": 3, "scope": "historical"}],
+    ),
+    (
+        "fr",
+        "L'attaque survient deux jours après un attentat qui a fait 12 morts.",
+        [{"kind": "killed", "value": 12, "scope": "historical"}],
+    ),
+    (
+        "es",
+        "El ataque se produce dos días después de un atentado que dejó 12 muertos.",
+        [{"kind": "killed", "value": 12, "scope": "historical"}],
+    ),
+    (
+        "pt",
+        "O ataque ocorre dois dias após um atentado que deixou 12 mortos.",
+        [{"kind": "killed", "value": 12, "scope": "historical"}],
+    ),
 ]
 
 
@@ -1808,6 +1881,27 @@ def test_headline_takes_the_raised_toll() -> None:
     text = "At least 240 people were killed. Later the death toll rose to more than 255."
     killed = headline_figures(extract_claims(text))["killed"]
     assert killed is not None and (killed.value, killed.qualifier) == (255, "more_than")
+
+
+# (lang, text, kind, headline value): what a whole text says its main event's toll is.
+HEADLINES: list[tuple[str, str, str, int | None]] = [
+    # The perpetrator is no victim: the attacker's own death states no toll.
+    ("en", "The gunman was shot dead by police after a standoff.", "killed", None),
+    ("en", "A gunman killed three people before he was shot dead by police.", "killed", 3),
+    ("fr", "L'assaillant a été abattu par la police.", "killed", None),
+    ("es", "El atacante fue abatido por la policía.", "killed", None),
+    ("pt", "O atirador foi morto pela polícia.", "killed", None),
+    ("pt", "O atirador matou duas pessoas e foi morto pela polícia.", "killed", 2),
+    # A named person's natural death, a place or title before the noun: an obituary.
+    ("en", "Hollywood actor dies aged 85 after a long illness", "killed", None),
+    ("en", "Chicago man dies in drive-by shooting", "killed", 1),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "kind", "value"), HEADLINES)
+def test_headline_table(lang: str, text: str, kind: str, value: int | None) -> None:
+    claim = headline_figures(extract_claims(text, lang)).get(kind)
+    assert (claim.value if claim is not None else None) == value
 
 
 def test_facts_record_follows_the_jsonl_contract() -> None:

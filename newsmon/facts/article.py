@@ -70,10 +70,17 @@ def extract_claims(
         years = dated(toks, markers["historical"] + markers["cumulative"])
         source = attribution(original, toks, lex)
         sentence = original[start:end].strip()
+        scopes: dict[int, str] = {}
         for raw in raws:
             scope = (
                 "forecast" if raw.forecast else scope_of(raw, markers, raws, chunk_of, bare, years)
             )
+            if raw.rule == "share":
+                # "five children have been shot this year, two fatally": the group's time.
+                group = [scopes[id(o)] for o in raws if id(o) in scopes and o.trigger < raw.trigger]
+                if group and group[-1] != "current":
+                    scope = group[-1]
+            scopes[id(raw)] = scope
             if not raw.is_subcount and markers["subcount"]:
                 # "The main hospital alone received 40 bodies": part of the toll, not the toll.
                 near = {chunk_of[min(raw.np.start, raw.trigger)], chunk_of[raw.trigger]}
@@ -100,10 +107,10 @@ def _natural_death(toks: list[Tok], raw: Raw, natural: list[int], lex: Lexicon) 
     if toks[raw.trigger].low not in lex.natural_deaths:
         return False
     # A name ("Fidel Castro est mort") or a possessive ("son décès"), not "the girl" or "he".
-    named = all(
-        t.tag == "C" or (t.tag == "d" and t.aux == "possessive")
-        for t in toks[raw.np.start : raw.np.end + 1]
-    )
+    words = toks[raw.np.start : raw.np.end + 1]
+    if raw.np.ref and len(words) > 1 and words[-1].tag == "P":
+        words = words[:-1]  # "Hollywood actor": a name before the noun
+    named = all(t.tag == "C" or (t.tag == "d" and t.aux == "possessive") for t in words)
     return bool(natural) or (raw.np.ref and named)
 
 
@@ -257,6 +264,9 @@ def _strength(c: Claim) -> tuple[int, int, int]:
     return (current, _RANK.get(c.qualifier, 0), c.value or 0)
 
 
+# The attacker's death is no victim of the event (policy: unless the text counts him with them,
+# "killed his wife and then himself"): "the gunman was shot dead" states no toll.
+PERPETRATORS = frozenset({"attackers"})
 # A vague figure ("dozens") or a ceiling ("up to 300") yields to a stated number.
 _RANK = {"exact": 2, "at_least": 2, "more_than": 2, "about": 2, "vague": 1, "up_to": 0}
 # News puts the main event first (title, lead); background and other events come later. A
@@ -267,7 +277,14 @@ _LEAD_CHARS = 600
 
 def _best(claims: Iterable[Claim]) -> Claim | None:
     """Return the main event's total among claims of one kind."""
-    pool = [c for c in claims if c.scope == "current" and not c.is_subcount and c.value is not None]
+    pool = [
+        c
+        for c in claims
+        if c.scope == "current"
+        and not c.is_subcount
+        and c.value is not None
+        and not (c.kind == "killed" and c.who in PERPETRATORS)
+    ]
     if not pool:
         return None
     lead = [c for c in pool if c.span[0] < _LEAD_CHARS] or pool

@@ -303,10 +303,11 @@ def _subject_past_modifier(toks: list[Tok], k: int) -> NP | None:
             continue  # a noun inside the phrase: "injured in a drive-by shooting"
         if t.aux == "function" and p + 1 < len(toks) and toks[p + 1].tag == "o":
             continue  # a compound preposition: "lors de", "à cause de"
-        if t.tag in ",;.&NQvA@XWDS" or t.aux == "function":
+        age = t.tag == "Q" and p + 1 < len(toks) and toks[p + 1].aux == "age"  # "under age 10"
+        if (t.tag in ",;.&NQvA@XWDS" and not age) or t.aux == "function":
             return None  # "calls 911 after being struck": "after" opens no modifier
         contraction = t.tag == "d" and p >= 1 and toks[p - 1].tag in "PHy"  # "do", "del", "du"
-        if t.aux == "prep" or t.tag == "o" or contraction:
+        if t.aux == "prep" or t.tag == "o" or contraction or age:
             prepositions += 1
             if prepositions > 1:
                 return None  # "voted 52-48 on a bill for injured veterans"

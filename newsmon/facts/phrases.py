@@ -210,6 +210,8 @@ def np_forward(toks: list[Tok], s: int) -> NP | None:
         e = pos
         while e + 1 < n and toks[e + 1].tag == "C":
             e += 1
+        if e + 1 < n and toks[e + 1].tag == "P" and not toks[e + 1].plural:
+            return NP(pos, e + 1, 1, who=toks[e + 1].who, ref=True)  # "Long Beach woman"
         return NP(pos, e, 1, ref=True)
     if t.tag in "NZ":
         return _number_np_forward(toks, s, pos, qual)
@@ -327,7 +329,7 @@ def np_list_forward(toks: list[Tok], s: int) -> NP | None:
         after = nxt.end + 1
         while after < n and toks[after].tag == "R":
             after += 1
-        if after < n and toks[after].tag in "ATv":
+        if after < n and toks[after].tag in "ATv" and not toks[after].self_:
             break  # "arrested a man and two people were killed": a new clause
         if toks[k - 1].tag == "," and toks[k].tag in "yC":
             last = nps[-1]

@@ -72,8 +72,8 @@ def scope_of(
     """
     lo, hi = min(raw.np.start, raw.trigger), max(raw.np.end, raw.trigger)
     for m in markers.get("other_event", ()):
-        if m < lo and chunk_of[m] == chunk_of[lo]:
-            return "historical"  # "weeks after another quake killed thousands"
+        if m < lo:
+            return "historical"  # "weeks after another quake killed thousands": to the end
     for scope in ("cumulative", "historical"):
         for m in markers[scope]:
             at = chunk_of[m]
