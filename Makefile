@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo run serve test lint docs bench fuzz clean
+.PHONY: install demo run serve test lint docs bench bench-peers fuzz clean
 
 install: $(STAMP)
 
@@ -36,8 +36,20 @@ lint: install
 docs: install
 	$(BIN)/cog -r README.md docs/cli.md
 
+# The peers bench/ingest_speed.py races (newspaper4k), in a virtualenv of their own so
+# their dependencies never move newsmon's.
+PEERS := .venv-peers
+$(PEERS)/.installed:
+	test -x $(PEERS)/bin/python || $(PYTHON) -m venv $(PEERS)
+	$(PEERS)/bin/python -m pip install --quiet newspaper4k==0.9.6
+	touch $(PEERS)/.installed
+
+bench-peers: $(PEERS)/.installed
+
 # Benchmarks and evaluations (several minutes; the corpus ones need ../shared/corpora).
-bench: install
+bench: install bench-peers
+	$(BIN)/python bench/ingest_speed.py --rounds 3 --pages 2000
+	$(BIN)/python bench/page_compression.py --repeat 5
 	$(BIN)/python bench/extraction_aeb.py --runs 3
 	$(BIN)/python bench/eval_casualties.py
 	$(BIN)/python bench/discover_corpora.py
@@ -46,7 +58,7 @@ bench: install
 	$(BIN)/python bench/crash_safety.py --kills 24 --articles 3000 --hosts 24 --seed 7
 
 clean:
-	rm -rf $(VENV) .demo .pytest_cache
+	rm -rf $(VENV) $(PEERS) .demo .pytest_cache
 
 # Coverage-guided fuzzing of the feed/sitemap and HTML paths, a minute each (atheris).
 fuzz: install

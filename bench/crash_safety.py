@@ -449,7 +449,9 @@ def crash_experiment(
                 # kill after a random number of stored articles (always inside the writes).
                 if len(outcome.kills) % 2 == 0 or remaining < 2:
                     mode = "random time"
-                    delay = rng.uniform(0.1, max(0.5, duration / 2))
+                    # Within the work this tick has left (earlier kills stored some of it).
+                    left = duration * remaining / max(1, reference_work)
+                    delay = rng.uniform(0.1, max(0.5, left / 2))
                     orphans = kill_after(tick, delay)
                 else:
                     mode = "random progress"

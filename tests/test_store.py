@@ -1,5 +1,7 @@
 import json
+import sqlite3
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -185,3 +187,26 @@ def test_a_run_whose_process_died_is_marked_interrupted(db):
     third = store.runs.start_run(db, "tick", T0, None)
     status = dict(db.execute("SELECT id, status FROM runs"))
     assert status == {first: "interrupted", alive: "running", third: "running"}
+
+
+def test_a_transaction_group_commits_together_and_a_failed_unit_rolls_back_alone(
+    tmp_path: Path,
+) -> None:
+    db = store.open_db(tmp_path / "group.db")
+    db.execute("CREATE TABLE notes (n INTEGER PRIMARY KEY)")
+    with store.transaction_group(db):
+        for n in range(4):
+            try:
+                with store.write_transaction(db):
+                    db.execute("INSERT INTO notes (n) VALUES (?)", [n])
+                    if n == 2:
+                        raise ValueError("this unit fails")
+            except ValueError:
+                pass
+        other = sqlite3.connect(tmp_path / "group.db")
+        assert other.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == 0  # not yet
+        other.close()
+    assert [r[0] for r in db.execute("SELECT n FROM notes ORDER BY n")] == [0, 1, 3]
+    with pytest.raises(StoreError), store.transaction_group(db), store.transaction_group(db):
+        pass
+    db.close()

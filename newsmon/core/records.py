@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 
 class Outcome(StrEnum):
@@ -166,6 +167,9 @@ class PageOutcome:
     etag: str | None = None
     last_modified: str | None = None
     article: Article | None = None
+    size: int | None = None  # bytes read (the raw body may be dropped once it is prepared)
+    # What the cleaning worker derived from the page (a pipeline.prepare.PreparedPage).
+    prepared: Any = None
 
 
 @dataclass

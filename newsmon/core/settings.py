@@ -187,6 +187,12 @@ class StoreSettings:
 
     path: str = setting("data/newsmon.db", "the SQLite store (overridden by `--db`)")
     busy_timeout_s: float = setting(30.0, "how long a writer waits for the lock", check=seconds())
+    commit_every: int = setting(
+        16,
+        "articles a tick commits together (each still all or nothing; a kill loses at most these,"
+        " and the next tick redoes them)",
+        check=between(1, 1000),
+    )
 
 
 @dataclass
@@ -278,6 +284,12 @@ class IngestSettings:
     """What one tick fetches and when articles are looked at again ([ingest])."""
 
     batch_size: int = setting(200, "URLs per fetch+clean task", check=between(1, 5000))
+    pages_in_hand: int = setting(
+        32,
+        "raw pages held at once (being fetched, or waiting for or in a cleaning worker): their "
+        "bodies take at most this × `fetch.max_bytes` of memory, whatever the tick's size",
+        check=between(1, 1000),
+    )
     max_new_per_source: int = setting(
         200, "new URLs taken per source per tick", check=between(1, 1_000_000)
     )

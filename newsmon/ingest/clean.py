@@ -153,13 +153,15 @@ def _exit_with(pid: int) -> None:
     os._exit(1)
 
 
-def extract_in_worker(
-    html: bytes, url: str, min_chars: int, timeout_s: float
-) -> tuple[str, dict[str, Any] | None, str]:
-    """Run extract_article under a soft timer; return (outcome, article dict, detail)."""
+def run_bounded(work: Callable[[], tuple[str, Any, str]], timeout_s: float) -> tuple[str, Any, str]:
+    """Run ``work`` under the per-page soft timer; return its (outcome, payload, detail).
+
+    A timer that fires, an ExtractError or a MemoryError becomes that page's outcome, so a
+    worker's whole per-page path (extraction and whatever follows it) shares one budget.
+    """
     signal.setitimer(signal.ITIMER_REAL, timeout_s)
     try:
-        article = extract_article(html, url, min_chars=min_chars)
+        return work()
     except _SoftTimeout:
         return "timeout", None, f"cleaning took more than {timeout_s:g}s"
     except ExtractError as exc:
@@ -168,9 +170,25 @@ def extract_in_worker(
         return "too_large", None, "cleaning ran out of memory"
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-    if article is None:
-        return "not_article", None, "no article text found"
-    return "ok", asdict(article), ""
+
+
+def extract_in_worker(
+    html: bytes, url: str, min_chars: int, timeout_s: float
+) -> tuple[str, dict[str, Any] | None, str]:
+    """Run extract_article under a soft timer; return (outcome, article dict, detail)."""
+
+    def work() -> tuple[str, dict[str, Any] | None, str]:
+        article = extract_article(html, url, min_chars=min_chars)
+        if article is None:
+            return "not_article", None, "no article text found"
+        return "ok", asdict(article), ""
+
+    return run_bounded(work, timeout_s)
+
+
+def article_of(payload: Any) -> Article | None:
+    """Turn the default worker's payload (an article as a dict) back into an Article."""
+    return Article(**payload) if payload else None
 
 
 _forkserver_lock = threading.Lock()
@@ -203,7 +221,14 @@ DEADLINE_DETAIL = "the tick's deadline ended before this page was cleaned"
 
 
 class CleanPool:
-    """A process pool that cleans pages with per-page time bounds; workers=0 runs in-process."""
+    """A process pool that cleans pages with per-page time bounds; workers=0 runs in-process.
+
+    ``clean(html, url, *extra)`` cleans one page: at most ``workers`` pages are in the pool at
+    once, so a page's hard deadline counts from when a worker took it, and any number of
+    callers (a streaming tick, several batches) can share one pool. ``worker(html, url,
+    min_chars, timeout_s, *extra)`` runs in the pool and returns (outcome, payload, detail);
+    ``decode`` turns the payload back into what callers get (an Article by default).
+    """
 
     def __init__(
         self,
@@ -211,15 +236,21 @@ class CleanPool:
         timeout_s: float = 20.0,
         min_chars: int = 200,
         *,
-        worker: Callable[..., tuple[str, dict[str, Any] | None, str]] | None = None,
+        worker: Callable[..., tuple[str, Any, str]] | None = None,
+        decode: Callable[[Any], Any] = article_of,
+        preload: Sequence[str] = (),
         hard_margin_s: float = 5.0,
     ) -> None:
         self.hard_margin_s = hard_margin_s
         self.workers = workers
         self.worker = worker or extract_in_worker
+        self.decode = decode
+        self.preload = ["newsmon.ingest.clean", *preload]
         self.timeout_s = timeout_s
         self.min_chars = min_chars
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._generation = 0  # bumped each time the pool is killed and replaced
+        self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
     def __enter__(self) -> CleanPool:
         return self
@@ -236,7 +267,7 @@ class CleanPool:
         if self._pool is None:
             # forkserver: forking a process that runs Prefect's threads is unsafe.
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["newsmon.ingest.clean"])
+            context.set_forkserver_preload(self.preload)
             start_forkserver()
             self._pool = concurrent.futures.ProcessPoolExecutor(
                 max_workers=self.workers,
@@ -246,9 +277,15 @@ class CleanPool:
             )
         return self._pool
 
-    def _kill(self) -> None:
-        """Kill every worker (a C-level parse ignores the soft timer) and drop the pool."""
+    def _kill(self, generation: int) -> None:
+        """Kill every worker (a C-level parse ignores the soft timer) and drop the pool.
+
+        Only the pool of ``generation``: a caller that saw an older pool break does nothing.
+        """
+        if generation != self._generation:
+            return
         pool, self._pool = self._pool, None
+        self._generation += 1
         if pool is None:
             return
         # The executor has no public kill; its process table is the only handle.
@@ -257,100 +294,78 @@ class CleanPool:
                 process.kill()
         pool.shutdown(wait=False, cancel_futures=True)
 
+    def warm(self) -> None:
+        """Start the workers now (their start-up then overlaps the first fetches)."""
+        if self.workers:
+            executor = self._executor()
+            for _ in range(self.workers):
+                executor.submit(int)
+
+    async def clean(
+        self, html: bytes, url: str, *extra: Any, deadline: float | None = None
+    ) -> tuple[str, Any, str]:
+        """Clean one page in the pool; return (outcome, decoded payload, detail).
+
+        ``deadline`` (a ``time.monotonic()`` reading: the end of the tick's deadline) makes a
+        page still waiting or cleaning then a "timeout"; the worker still on it is killed.
+        """
+        late = ("timeout", None, DEADLINE_DETAIL)
+        if deadline is not None and time.monotonic() >= deadline:
+            return late
+        if self.workers == 0:
+            return self._clean_inline(html, url, *extra)
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._slots[0] is not loop:
+            self._slots = (loop, asyncio.Semaphore(self.workers))
+        async with self._slots[1]:
+            for _attempt in (1, 2):  # a broken pool is replaced once
+                if deadline is not None and time.monotonic() >= deadline:
+                    return late
+                generation = self._generation
+                future = loop.run_in_executor(
+                    self._executor(),
+                    self.worker,
+                    html,
+                    url,
+                    self.min_chars,
+                    self.timeout_s,
+                    *extra,
+                )
+                # The soft timer bounds the page inside the worker; a worker that has not
+                # answered one budget plus a margin later is stuck in C code: kill the pool.
+                wait = self.timeout_s + self.hard_margin_s
+                if deadline is not None:
+                    wait = min(wait, max(0.0, deadline - time.monotonic()))
+                done, _ = await asyncio.wait({future}, timeout=wait)
+                if not done:
+                    self._kill(generation)
+                    if deadline is not None and time.monotonic() >= deadline:
+                        return late
+                    return "timeout", None, "cleaning exceeded the hard deadline"
+                exc = future.exception()
+                if exc is None:
+                    outcome, payload, detail = future.result()
+                    return outcome, self.decode(payload), detail
+                if not isinstance(exc, concurrent.futures.process.BrokenProcessPool):
+                    return "extract_failed", None, f"{type(exc).__name__}: {exc}"
+                # Another page's worker died or was killed: replace the pool, try once more.
+                self._kill(generation)
+            return "extract_failed", None, "cleaning worker crashed"
+
     async def clean_many(
         self, pages: Sequence[tuple[bytes, str]], *, time_left_s: float | None = None
-    ) -> list[tuple[str, Article | None, str]]:
+    ) -> list[tuple[str, Any, str]]:
         """Clean (html, url) pairs; return (outcome, article, detail) per page, in order.
 
         Pages not cleaned within ``time_left_s`` (what remains of a tick's deadline) are
         "timeout"; the workers still on them are killed.
         """
         deadline = None if time_left_s is None else time.monotonic() + time_left_s
-        late: tuple[str, Article | None, str] = ("timeout", None, DEADLINE_DETAIL)
-        if self.workers == 0:
-            return [
-                late
-                if deadline is not None and time.monotonic() >= deadline
-                else self._clean_inline(html, url)
-                for html, url in pages
-            ]
-        results: list[tuple[str, Article | None, str] | None] = [None] * len(pages)
-        crashes = [0] * len(pages)
-        pending = list(range(len(pages)))
-        loop = asyncio.get_running_loop()
-        while pending:
-            if deadline is not None and time.monotonic() >= deadline:
-                for index in pending:
-                    results[index] = late
-                break
-            executor = self._executor()
-            futures = {
-                index: loop.run_in_executor(
-                    executor,
-                    self.worker,
-                    pages[index][0],
-                    pages[index][1],
-                    self.min_chars,
-                    self.timeout_s,
-                )
-                for index in pending
-            }
-            # Soft timers bound each page, so a pool that completes nothing for longer than
-            # one page's budget has a worker stuck in C code: kill it, keep the rest.
-            remaining: set[asyncio.Future[Any]] = set(futures.values())
-            while remaining:
-                wait = self.timeout_s + self.hard_margin_s
-                if deadline is not None:
-                    wait = min(wait, max(0.0, deadline - time.monotonic()))
-                finished, remaining = await asyncio.wait(
-                    remaining, timeout=wait, return_when=asyncio.FIRST_COMPLETED
-                )
-                if not finished:
-                    break
-            done = {f for f in futures.values() if f.done()}
-            not_done = remaining
-            retry: list[int] = []
-            broken = False
-            for index, future in futures.items():
-                if future not in done:
-                    retry.append(index)
-                    continue
-                exc = future.exception()
-                if exc is None:
-                    outcome, data, detail = future.result()
-                    results[index] = (outcome, Article(**data) if data else None, detail)
-                elif isinstance(exc, concurrent.futures.process.BrokenProcessPool):
-                    broken = True
-                    crashes[index] += 1
-                    if crashes[index] >= 2:
-                        results[index] = ("extract_failed", None, "cleaning worker crashed")
-                    else:
-                        retry.append(index)
-                else:
-                    results[index] = ("extract_failed", None, f"{type(exc).__name__}: {exc}")
-            if not_done or broken:
-                self._kill()
-            if not_done and deadline is not None and time.monotonic() >= deadline:
-                for index, future in futures.items():
-                    if future in not_done:
-                        retry.remove(index)
-                        results[index] = late
-            elif not_done:
-                # Workers take pages in order: the first unfinished one is the one stuck.
-                culprit = min(i for i, f in futures.items() if f in not_done)
-                retry.remove(culprit)
-                results[culprit] = ("timeout", None, "cleaning exceeded the hard deadline")
-            pending = sorted(retry)
-        return [r if r is not None else ("extract_failed", None, "lost") for r in results]
+        return list(await asyncio.gather(*(self.clean(h, u, deadline=deadline) for h, u in pages)))
 
-    def _clean_inline(self, html: bytes, url: str) -> tuple[str, Article | None, str]:
-        try:
-            article = extract_article(html, url, min_chars=self.min_chars)
-        except ExtractError as exc:
-            return exc.reason, None, exc.detail
-        if article is None:
-            return "not_article", None, "no article text found"
-        return "ok", article, ""
+    def _clean_inline(self, html: bytes, url: str, *extra: Any) -> tuple[str, Any, str]:
+        outcome, payload, detail = self.worker(html, url, self.min_chars, 0, *extra)
+        return outcome, self.decode(payload), detail
 
 
 class _suppress_process_errors:

@@ -9,10 +9,8 @@ brings a stored version up to date after a re-extraction (`newsmon reprocess`). 
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import sqlite_utils
@@ -20,7 +18,6 @@ import sqlite_utils
 from newsmon import facts, store
 from newsmon.core.clock import iso, parse_iso
 from newsmon.core.errors import Reason
-from newsmon.core.languages import primary_language
 from newsmon.core.records import (
     GOOD_PAGES,
     Article,
@@ -33,6 +30,14 @@ from newsmon.core.records import (
 from newsmon.core.settings import Settings
 from newsmon.core.story_records import ArticleInput
 from newsmon.ingest.schedule import next_recheck, retry_after_failure
+from newsmon.pipeline.prepare import (
+    PreparedPage,
+    language_of,
+    lexicons,
+    matches,
+    published_at,
+)
+from newsmon.store.articles import StoredPage
 from newsmon.store.stories import StoryStore
 from newsmon.stories.join import assign_version
 from newsmon.versions.diff import Diff, diff_texts
@@ -52,8 +57,12 @@ def store_outcome(
     run_id: int | None,
     *,
     imported: bool = False,
+    ahead: Derived | None = None,
 ) -> str:
     """Apply one fetch outcome to its article in one BEGIN IMMEDIATE transaction.
+
+    ``ahead``: ``derive_ahead`` already run for this outcome (a tick does it for a whole
+    commit group before the group takes the write lock); else it runs here, before the lock.
 
     ``imported``: the outcome comes from a backfill file, so the article becomes "imported"
     (never rechecked) in the same transaction: a concurrent tick never sees it due.
@@ -63,7 +72,8 @@ def store_outcome(
     now = outcome.fetched_at
     # The heavy part of a new version (its diff and claims) is computed before the write
     # lock is taken, against the version stored then; checked again under the lock.
-    ahead = derive_ahead(db, settings, outcome)
+    if ahead is None:
+        ahead = derive_ahead(db, settings, outcome)
     with store.write_transaction(db):
         article = store.articles.article_for_update(db, target.url, target.source_id, now)
         target.article_id = article["id"]
@@ -144,20 +154,29 @@ def save_version(
     """Insert a version when the normalised title+text changed; return (result, page hash).
 
     Runs inside the caller's transaction; adds the article's new columns to ``updates``.
-    ``ahead`` is what derive_ahead computed before the transaction (used if still current).
+    ``ahead`` is what derive_ahead computed before the transaction (used if still current);
+    what a cleaning worker prepared (``outcome.prepared``: the raw page compressed, the story
+    features) is used where its assumptions (language, publication date) still hold.
     """
     cleaned = outcome.article
     assert cleaned is not None
+    prepared = prepared_for(outcome)
     now = outcome.fetched_at
     same_text = ahead is not None and ahead.text is cleaned.text and ahead.title == cleaned.title
-    print_ = ahead.fingerprint if ahead and same_text else fingerprint(cleaned.title, cleaned.text)
+    if ahead and same_text:
+        print_ = ahead.fingerprint
+    elif prepared is not None:
+        print_ = prepared.fingerprint
+    else:
+        print_ = fingerprint(cleaned.title, cleaned.text)
     latest = store.articles.latest_version(db, article["id"])
     if latest is not None and latest["fingerprint"] == print_:
         return StoreResult.UNCHANGED, None
+    page: bytes | StoredPage | None = outcome.content
+    if prepared is not None and prepared.page is not None:
+        page = prepared.page
     page_hash = (
-        store.articles.save_page(db, outcome.content, outcome.content_type, now)
-        if outcome.content is not None
-        else None
+        store.articles.save_page(db, page, outcome.content_type, now) if page is not None else None
     )
     lang = article_language(settings, article, cleaned.lang, cleaned.text)
     version_id = store.articles.insert_version(
@@ -181,21 +200,23 @@ def save_version(
     derive(
         db, settings, article["id"], version_id, latest, cleaned.title, cleaned.text, lang, ahead
     )
+    story_input = ArticleInput(
+        article_id=article["id"],
+        version_id=version_id,
+        source_id=article["source_id"],
+        url=article["url"],
+        title=cleaned.title,
+        text=cleaned.text,
+        lang=lang,
+        published=parse_iso(article["published"]) or published_at(cleaned.published),
+        seen_at=now,
+    )
     assign_version(
         StoryStore(db),
-        ArticleInput(
-            article_id=article["id"],
-            version_id=version_id,
-            source_id=article["source_id"],
-            url=article["url"],
-            title=cleaned.title,
-            text=cleaned.text,
-            lang=lang,
-            published=parse_iso(article["published"]) or _published_at(cleaned.published),
-            seen_at=now,
-        ),
+        story_input,
         settings=settings.stories,
         now=now,
+        prepared=matches(prepared, story_input) if prepared is not None else None,
     )
     updates.update(
         current_version_id=version_id,
@@ -233,17 +254,21 @@ def derive_ahead(
     cleaned = outcome.article
     if outcome.outcome != Outcome.OK or cleaned is None:
         return None
+    prepared = prepared_for(outcome)
     article = store.articles.article_by_url_or_id(db, outcome.target.url)
     latest = store.articles.latest_version(db, article["id"]) if article else None
-    print_ = fingerprint(cleaned.title, cleaned.text)
+    print_ = prepared.fingerprint if prepared else fingerprint(cleaned.title, cleaned.text)
     if latest is not None and latest["fingerprint"] == print_:
         return None
     row = article or {"source_id": outcome.target.source_id, "lang": outcome.target.lang_hint}
-    lang = article_language(settings, row, cleaned.lang)
+    lang = article_language(settings, row, cleaned.lang, cleaned.text)
     change = None
     if latest is not None:
         change = diff_texts(latest["text"], cleaned.text, latest["title"], cleaned.title)
-    claims = facts.extract_claims(cleaned.text, lang, lexicons(settings.config_dir))
+    if prepared is not None and prepared.lang == lang:
+        claims = prepared.claims  # read by the cleaning worker
+    else:
+        claims = facts.extract_claims(cleaned.text, lang, lexicons(settings.config_dir))
     previous_id = latest["id"] if latest else None
     return Derived(previous_id, cleaned.title, cleaned.text, print_, lang, change, claims)
 
@@ -311,28 +336,21 @@ def rederive_version(
     return changed
 
 
-@functools.lru_cache(maxsize=8)
-def lexicons(config_dir: str) -> facts.Lexicons:
-    """Load the lexicons of a config directory once per process (the repo's when it has none)."""
-    folder = Path(config_dir) / "lexicons"
-    return facts.load_lexicons(folder if folder.is_dir() else None)
-
-
 def article_language(
     settings: Settings, article: dict[str, Any], page_lang: str | None, text: str = ""
 ) -> str:
     """Return the primary language of a version: the page's, the feed's, the source's, or
     the one its text is written in (detected offline)."""
     source_lang = next((s.lang for s in settings.sources if s.id == article["source_id"]), None)
-    for tag in (page_lang, article["lang"], source_lang):
-        primary = primary_language(tag)
-        if primary:
-            return primary
-    return facts.detect_language(text, lexicons(settings.config_dir)) if text else "en"
+    return language_of(page_lang, article["lang"], source_lang, text, lexicons(settings.config_dir))
 
 
-def _published_at(value: str | None) -> datetime | None:
-    return parse_iso(_published_iso(value)) if value else None
+def prepared_for(outcome: PageOutcome) -> PreparedPage | None:
+    """Return what a cleaning worker prepared for this outcome's article, if anything."""
+    prepared: PreparedPage | None = outcome.prepared
+    if prepared is None or prepared.article != outcome.article:
+        return None
+    return prepared
 
 
 def _published_iso(value: str) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
@@ -40,7 +41,8 @@ from newsmon.ingest.fetcher import Fetcher
 from newsmon.ingest.schedule import next_poll
 from newsmon.ingest.sitemaps import parse_sitemap
 from newsmon.pipeline.alerts import deliver_alerts, plan_alerts
-from newsmon.pipeline.article import store_outcome
+from newsmon.pipeline.article import Derived, derive_ahead, store_outcome
+from newsmon.pipeline.prepare import as_prepared, page_context, prepare_page
 
 Progress = Callable[[str, int, int], None]
 
@@ -306,39 +308,57 @@ async def fetch_and_clean(
     *,
     clock: Clock,
     time_left_s: float | None = None,
+    settings: Settings | None = None,
+    in_hand: asyncio.Semaphore | None = None,
+    db_path: str | None = None,
 ) -> list[PageOutcome]:
-    """Fetch a batch of targets concurrently (politeness is the fetcher's), then clean them.
+    """Fetch a batch of targets concurrently (politeness is the fetcher's) and clean each page
+    as soon as it arrives; return the outcomes in the targets' order.
 
     Each fetch is stamped with ``clock`` when it starts. Past ``time_left_s`` (what remains
     of the tick's deadline), fetches and cleanings still running are stopped and recorded as
     timeouts, so the tick ends on time and those pages are retried later with backoff.
+    With ``settings``, the pool's workers also prepare each page for the writer
+    (``pipeline.prepare``, reading the store at ``db_path``) and the raw body is dropped once
+    it is kept compressed in the outcome. ``in_hand`` bounds the raw pages held at once,
+    across every batch sharing it.
     """
+    hand = in_hand or asyncio.Semaphore(max(1, len(targets)))
     started = time.monotonic()
-    fetch_time = None
+    fetch_until = clean_until = None
     if time_left_s is not None:
         # Keep time to clean what was fetched: one page's cleaning budget, or half of it all.
-        fetch_time = time_left_s - min(time_left_s / 2, pool.timeout_s + pool.hard_margin_s)
-    tasks = [asyncio.ensure_future(fetch_target(fetcher, t, clock=clock)) for t in targets]
-    pending: set[asyncio.Future[PageOutcome]] = set()
-    if tasks:
-        _, pending = await asyncio.wait(tasks, timeout=fetch_time)
-    for task in pending:
-        task.cancel()
-    await asyncio.gather(*pending, return_exceptions=True)
-    outcomes = [
-        PageOutcome(target, clock.now(), Reason.TIMEOUT, detail=TICK_DEADLINE_DETAIL)
-        if task in pending
-        else task.result()
-        for target, task in zip(targets, tasks, strict=True)
-    ]
-    fetched = [o for o in outcomes if o.outcome == Outcome.FETCHED]
-    left = None if time_left_s is None else max(0.0, time_left_s - (time.monotonic() - started))
-    cleaned = await pool.clean_many(
-        [(o.content or b"", o.final_url or o.target.url) for o in fetched], time_left_s=left
-    )
-    for outcome, (result, article, detail) in zip(fetched, cleaned, strict=True):
-        outcome.outcome, outcome.article, outcome.detail = result, article, detail
-    return outcomes
+        clean_until = started + time_left_s
+        fetch_until = clean_until - min(time_left_s / 2, pool.timeout_s + pool.hard_margin_s)
+
+    async def one(target: Target) -> PageOutcome:
+        async with hand:
+            try:
+                wait = None if fetch_until is None else max(0.0, fetch_until - time.monotonic())
+                if wait == 0.0:
+                    raise TimeoutError
+                outcome = await asyncio.wait_for(fetch_target(fetcher, target, clock=clock), wait)
+            except TimeoutError:
+                return PageOutcome(target, clock.now(), Reason.TIMEOUT, detail=TICK_DEADLINE_DETAIL)
+            if outcome.outcome != Outcome.FETCHED:
+                return outcome
+            content = outcome.content or b""
+            url = outcome.final_url or target.url
+            if settings is None:
+                result, article, detail = await pool.clean(content, url, deadline=clean_until)
+                outcome.outcome, outcome.article, outcome.detail = result, article, detail
+                return outcome
+            context = page_context(settings, outcome, db_path)
+            result, prepared, detail = await pool.clean(content, url, context, deadline=clean_until)
+            outcome.outcome, outcome.detail = result, detail
+            outcome.size = len(content)
+            if prepared is not None:
+                outcome.article, outcome.prepared = prepared.article, prepared
+            # The raw body is stored only with a new version, and then compressed already.
+            outcome.content = None
+            return outcome
+
+    return list(await asyncio.gather(*(one(t) for t in targets)))
 
 
 async def fetch_target(fetcher: Fetcher, target: Target, *, clock: Clock) -> PageOutcome:
@@ -377,19 +397,36 @@ async def fetch_target(fetcher: Fetcher, target: Target, *, clock: Clock) -> Pag
 def store_batch(
     settings: Settings, db_path: str, outcomes: Sequence[PageOutcome], run_id: int | None
 ) -> dict[str, int]:
-    """Write each outcome in its own transaction; return counts by result."""
+    """Write each outcome all or nothing, ``store.commit_every`` to a commit; return counts.
+
+    Each group's diffs and claims are derived before the group takes the write lock.
+    """
     db = open_store(settings, db_path)
     counts: dict[str, int] = {}
+    every = settings.store.commit_every
     try:
-        for outcome in outcomes:
-            try:
-                result: str = store_outcome(db, settings, outcome, run_id)
-            except Exception as exc:  # one page's writes failed (rolled back): record why
-                result = _store_failure(db, settings, outcome, run_id, exc)
-            counts[result] = counts.get(result, 0) + 1
+        for start in range(0, len(outcomes), every):
+            group = outcomes[start : start + every]
+            ahead = [_derive_ahead(db, settings, outcome) for outcome in group]
+            with store.transaction_group(db):
+                for outcome, derived in zip(group, ahead, strict=True):
+                    try:
+                        result: str = store_outcome(db, settings, outcome, run_id, ahead=derived)
+                    except Exception as exc:  # one page's writes failed (rolled back): why
+                        result = _store_failure(db, settings, outcome, run_id, exc)
+                    counts[result] = counts.get(result, 0) + 1
     finally:
         db.close()
     return counts
+
+
+def _derive_ahead(
+    db: sqlite_utils.Database, settings: Settings, outcome: PageOutcome
+) -> Derived | None:
+    try:
+        return derive_ahead(db, settings, outcome)
+    except Exception:  # derived again under the lock, where a failure is that page's
+        return None
 
 
 def _store_failure(
@@ -555,22 +592,15 @@ async def run_tick(
                 settings.clean.workers,
                 settings.clean.timeout_s,
                 settings.clean.min_text_chars,
+                worker=prepare_page,
+                decode=as_prepared,
+                preload=["newsmon.pipeline.prepare"],
             ) as pool:
-                done = 0
-                for start in range(0, total, settings.ingest.batch_size):
-                    if time_left() <= 0:  # the rest stays due for the next tick
-                        for _ in targets[start:]:
-                            report.count_error(Reason.TICK_DEADLINE)
-                        break
-                    batch = targets[start : start + settings.ingest.batch_size]
-                    outcomes = await steps.fetch_clean(
-                        fetcher, pool, batch, clock=clock, time_left_s=time_left()
-                    )
-                    counts = steps.store(settings, path, outcomes, plan.run_id)
-                    _tally(report, outcomes, counts)
-                    done += len(batch)
-                    if progress:
-                        progress("fetch", done, total)
+                pool.warm()
+                await _fetch_clean_store(
+                    settings, path, plan.run_id, targets, fetcher, pool, steps, clock, report,
+                    progress, time_left,
+                )  # fmt: skip
         if kind == "tick":  # backfills replay the past: they do not alert
             try:
                 report.alerts = steps.alert(settings, path, plan.run_id, clock).get("planned", 0)
@@ -603,8 +633,90 @@ async def _contained_discovery(
     return Discovery(source_id=source.id, polls=polls)
 
 
+async def _fetch_clean_store(
+    settings: Settings,
+    path: str,
+    run_id: int,
+    targets: Sequence[Target],
+    fetcher: Fetcher,
+    pool: CleanPool,
+    steps: Steps,
+    clock: Clock,
+    report: TickReport,
+    progress: Progress | None,
+    time_left: Callable[[], float],
+) -> None:
+    """Run the batches as a pipeline: while one batch is stored, the next two are fetched and
+    cleaned (their pages interleave in the cleaning pool), so neither the workers nor the
+    writer wait for each other. One writer: batches are stored one after another, in order.
+
+    Memory stays bounded by settings: at most ``ingest.pages_in_hand`` raw bodies at once, and
+    at most four batches of prepared pages (compressed) between the pool and the writer.
+    A batch not started when the tick's deadline has passed stays due for the next tick.
+    """
+    size = settings.ingest.batch_size
+    batches = [targets[start : start + size] for start in range(0, len(targets), size)]
+    in_hand = asyncio.Semaphore(settings.ingest.pages_in_hand)
+    fetching: deque[asyncio.Future[list[PageOutcome]]] = deque()
+    storing: asyncio.Future[dict[str, int]] | None = None
+    stored: Sequence[PageOutcome] = ()
+    started = done = 0
+
+    def refill() -> None:
+        nonlocal started
+        while len(fetching) < 2 and started < len(batches):
+            if time_left() <= 0:  # the rest stays due for the next tick
+                for _ in targets[started * size :]:
+                    report.count_error(Reason.TICK_DEADLINE)
+                started = len(batches)
+                return
+            fetching.append(
+                asyncio.ensure_future(
+                    steps.fetch_clean(
+                        fetcher,
+                        pool,
+                        batches[started],
+                        clock=clock,
+                        time_left_s=time_left(),
+                        settings=settings,
+                        in_hand=in_hand,
+                        db_path=path,
+                    )
+                )
+            )
+            started += 1
+
+    try:
+        refill()
+        while fetching:
+            outcomes = await fetching.popleft()
+            refill()
+            if storing is not None:
+                _tally(report, stored, await storing)
+                done += len(stored)
+                if progress:
+                    progress("fetch", done, len(targets))
+            # A sync Prefect task runs where it is called: in a thread, it overlaps the fetching.
+            storing = asyncio.ensure_future(
+                asyncio.to_thread(steps.store, settings, path, outcomes, run_id)
+            )
+            stored = outcomes
+        if storing is not None:
+            _tally(report, stored, await storing)
+            done += len(stored)
+            storing = None
+            if progress:
+                progress("fetch", done, len(targets))
+    finally:
+        for task in fetching:
+            task.cancel()
+        await asyncio.gather(*fetching, return_exceptions=True)
+        if storing is not None:  # let the writer finish its batch (a thread cannot be cancelled)
+            await asyncio.gather(storing, return_exceptions=True)
+
+
 def _tally(report: TickReport, outcomes: Sequence[PageOutcome], counts: dict[str, int]) -> None:
-    report.fetched += sum(1 for o in outcomes if o.content is not None)
+    report.fetched += sum(1 for o in outcomes if o.content is not None or o.size is not None)
     report.not_modified += counts.get(StoreResult.NOT_MODIFIED, 0)
     report.new_versions += counts.get(StoreResult.NEW_VERSION, 0)
     report.unchanged += counts.get(StoreResult.UNCHANGED, 0)

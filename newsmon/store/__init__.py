@@ -13,9 +13,9 @@ timeout), so a killed process loses at most the article in flight and two writer
 """
 
 from newsmon.store import alerts, articles, claims, runs, sources, stories
-from newsmon.store.connection import open_db
+from newsmon.store.connection import open_db, open_reader
 from newsmon.store.migrations import MIGRATIONS, migrate
-from newsmon.store.transactions import schema_version, write_transaction
+from newsmon.store.transactions import schema_version, transaction_group, write_transaction
 
 __all__ = [
     "MIGRATIONS",
@@ -24,9 +24,11 @@ __all__ = [
     "claims",
     "migrate",
     "open_db",
+    "open_reader",
     "runs",
     "schema_version",
     "sources",
     "stories",
+    "transaction_group",
     "write_transaction",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -84,18 +85,44 @@ def due_targets(
     ]
 
 
-_COMPRESSOR = zstandard.ZstdCompressor(level=9)
+# Level 3 stores 10 % more bytes than level 9 for a third of its time per page
+# (bench/page_compression.py, docs/benchmarks.md).
+PAGE_COMPRESSION_LEVEL = 3
 
 
-def save_page(db: sqlite_utils.Database, content: bytes, content_type: str, now: datetime) -> str:
-    """Store raw bytes content-addressed and compressed; return their sha256."""
+@dataclass(frozen=True)
+class StoredPage:
+    """A raw page as the store keeps it: its sha256, compressed bytes and size."""
+
+    hash: str
+    content: bytes
+    size: int
+
+
+def compress_page(content: bytes) -> StoredPage:
+    """Return a raw page hashed and compressed as ``save_page`` stores it (no database)."""
+    compressor = zstandard.ZstdCompressor(level=PAGE_COMPRESSION_LEVEL)
     digest = hashlib.sha256(content).hexdigest()
+    return StoredPage(digest, compressor.compress(content), len(content))
+
+
+def save_page(
+    db: sqlite_utils.Database,
+    content: bytes | StoredPage,
+    content_type: str,
+    now: datetime,
+) -> str:
+    """Store a raw page content-addressed and compressed; return its sha256.
+
+    ``content`` may come compressed already (``compress_page``, in a cleaning worker).
+    """
+    page = content if isinstance(content, StoredPage) else compress_page(content)
     db.execute(
         """INSERT INTO pages (hash, content, compression, size, content_type, first_seen)
            VALUES (?, ?, 'zstd', ?, ?, ?) ON CONFLICT(hash) DO NOTHING""",
-        [digest, _COMPRESSOR.compress(content), len(content), content_type, iso(now)],
+        [page.hash, page.content, page.size, content_type, iso(now)],
     )
-    return digest
+    return page.hash
 
 
 def load_page(db: sqlite_utils.Database, digest: str) -> bytes | None:
@@ -245,7 +272,7 @@ def log_fetch(
             outcome.status,
             outcome.detail[:2000] or None,
             outcome.elapsed_ms,
-            len(outcome.content) if outcome.content is not None else None,
+            len(outcome.content) if outcome.content is not None else outcome.size,
             page_hash,
         ],
     )

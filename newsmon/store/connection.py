@@ -47,6 +47,18 @@ def open_db(path: str | Path, *, busy_timeout_s: float = 30.0) -> sqlite_utils.D
     return db
 
 
+def open_reader(path: str | Path, *, busy_timeout_s: float = 5.0) -> sqlite_utils.Database:
+    """Open an existing store read-only (no migrations, no writes): for cleaning workers."""
+    try:
+        conn = sqlite3.connect(
+            f"file:{Path(path).resolve()}?mode=ro", uri=True, timeout=busy_timeout_s
+        )
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: cannot open for reading ({exc})") from exc
+    return sqlite_utils.Database(conn)
+
+
 def _foreign_tables(conn: sqlite3.Connection) -> list[str]:
     """Return the tables of a database newsmon did not create (empty for ours or a new file)."""
     tables = [

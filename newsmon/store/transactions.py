@@ -1,4 +1,10 @@
-"""Write transactions: BEGIN IMMEDIATE, commit on success, roll back on anything else."""
+"""Write transactions: BEGIN IMMEDIATE, commit on success, roll back on anything else.
+
+``write_transaction`` is one unit of work (one article's writes). Inside a
+``transaction_group`` several units share one BEGIN IMMEDIATE ... COMMIT, each in its own
+SAVEPOINT: a unit that fails rolls back alone, and a kill loses the whole group, which the
+next run redoes (every write is keyed, so nothing is duplicated).
+"""
 
 from __future__ import annotations
 
@@ -10,19 +16,49 @@ import sqlite_utils
 
 from newsmon.core.errors import StoreError
 
+# Connections with a group open (by id, with the connection itself to rule out a reused id).
+_groups: dict[int, sqlite3.Connection] = {}
+
 
 @contextlib.contextmanager
 def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """Run the block in one BEGIN IMMEDIATE transaction (commit on success, else roll back)."""
+    """Run the block in one BEGIN IMMEDIATE transaction (commit on success, else roll back).
+
+    Inside a ``transaction_group`` the block is a savepoint of the group's transaction.
+    """
     conn = db.conn
+    if _groups.get(id(conn)) is conn:
+        with _unit(conn):
+            yield db
+        return
     if conn.in_transaction:
         raise StoreError("write_transaction cannot nest")
+    with _transaction(conn):
+        yield db
+
+
+@contextlib.contextmanager
+def transaction_group(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """Commit the write transactions of the block together (each stays a savepoint)."""
+    conn = db.conn
+    if conn.in_transaction or id(conn) in _groups:
+        raise StoreError("transaction_group cannot nest")
+    with _transaction(conn):
+        _groups[id(conn)] = conn
+        try:
+            yield db
+        finally:
+            _groups.pop(id(conn), None)
+
+
+@contextlib.contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:  # "database is locked" past the busy timeout
         raise StoreError(f"the database refused a write: {exc}") from exc
     try:
-        yield db
+        yield
     except sqlite3.OperationalError as exc:  # full disk, I/O error, locked mid-way
         _rollback(conn)
         raise StoreError(f"the database refused a write: {exc}") from exc
@@ -34,6 +70,20 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
     except sqlite3.OperationalError as exc:
         _rollback(conn)
         raise StoreError(f"the database refused a write: {exc}") from exc
+
+
+@contextlib.contextmanager
+def _unit(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("SAVEPOINT unit")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            with contextlib.suppress(sqlite3.OperationalError):
+                conn.execute("ROLLBACK TO unit")
+                conn.execute("RELEASE unit")
+        raise
+    conn.execute("RELEASE unit")
 
 
 def _rollback(conn: sqlite3.Connection) -> None:

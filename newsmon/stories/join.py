@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -95,9 +96,10 @@ class PreparedArticle:
     """What assigning an article needs that depends on the article alone.
 
     ``prepare_article(article, speculative=True)`` also computes the features and the
-    fingerprint as if the page had no learnt furniture; ``assign_version`` uses them when none
-    of the page's lines is furniture (they are then the same) and recomputes them otherwise.
-    A cleaning worker can call it; the decisions stay in the writer.
+    fingerprint as if the page's furniture were what ``furniture`` guesses (none without it);
+    ``assign_version`` uses them when the page's lines that are furniture are those guessed
+    (they are then the same) and recomputes them otherwise. A cleaning worker can call it;
+    the decisions stay in the writer.
     """
 
     article: ArticleInput
@@ -109,12 +111,25 @@ class PreparedArticle:
     credit: str | None
     speculative: bool = False
     line_keys: frozenset[int] = frozenset()  # every line and headline segment (speculative)
+    # The page's lines taken as furniture by the speculative fingerprint and features.
+    assumed_dedupe: frozenset[int] = frozenset()
+    assumed_furniture: frozenset[int] = frozenset()
     fingerprint: Fingerprint | None = None
     features: Features | None = None
 
 
-def prepare_article(article: ArticleInput, *, speculative: bool = False) -> PreparedArticle:
-    """Return the part of story assignment that needs nothing from the store."""
+FurnitureGuess = Callable[[dict[int, int]], tuple[set[int], set[int]]]
+
+
+def prepare_article(
+    article: ArticleInput, *, speculative: bool = False, furniture: FurnitureGuess | None = None
+) -> PreparedArticle:
+    """Return the part of story assignment that needs nothing from the store.
+
+    ``furniture`` guesses, from the page's furniture candidates, the line keys the writer will
+    take as furniture (as dedupe skips them, as features do); ``page_furniture`` over a
+    recent view of the store is a good guess. Without it the guess is none.
+    """
     event_at = event_time(article.published, article.seen_at)
     reference = event_at.date() if article.published is not None else None
     outlet = outlet_names(article.url)
@@ -130,9 +145,18 @@ def prepare_article(article: ArticleInput, *, speculative: bool = False) -> Prep
     if speculative:
         prepared.speculative = True
         prepared.line_keys = page_line_keys(article.title, article.text)
-        prepared.fingerprint = fingerprint_text(article.text)
+        dedupe, lines = furniture(prepared.candidates) if furniture else (set(), set())
+        # Only the page's own lines matter: the results are those of the whole sets.
+        prepared.assumed_dedupe = frozenset(dedupe & prepared.line_keys)
+        prepared.assumed_furniture = frozenset(lines & prepared.line_keys)
+        prepared.fingerprint = fingerprint_text(strip_lines(article.text, prepared.assumed_dedupe))
         prepared.features = extract_features(
-            article.title, article.text, reference, outlet=outlet, lang=prepared.lang
+            article.title,
+            article.text,
+            reference,
+            furniture=prepared.assumed_furniture,
+            outlet=outlet,
+            lang=prepared.lang,
         )
     return prepared
 
@@ -200,7 +224,7 @@ def assign_version(
     )
 
     # Syndicated copies: the same text on other outlets.
-    if prepared.speculative and not dedupe_furniture & prepared.line_keys:
+    if prepared.speculative and dedupe_furniture & prepared.line_keys == prepared.assumed_dedupe:
         fingerprint = prepared.fingerprint
     else:
         fingerprint = fingerprint_text(strip_lines(text, dedupe_furniture))
@@ -232,7 +256,11 @@ def assign_version(
     group_id = index.link_wire_copy(article_id, matches, now) if fingerprint else None
 
     # Features, weighted by how rare they are in everything seen before.
-    if prepared.speculative and prepared.features and not furniture & prepared.line_keys:
+    if (
+        prepared.speculative
+        and prepared.features
+        and furniture & prepared.line_keys == prepared.assumed_furniture
+    ):
         features = prepared.features
     else:
         features = extract_features(
