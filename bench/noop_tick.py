@@ -2,7 +2,7 @@
 
 The site is bench/aebsite.py with ``--hosts`` loopback hosts, each serving
 ``--feeds / --hosts`` feeds over its share of ``--pages`` corpus pages. One ``newsmon run``
-stores everything first; then each round runs, five minutes of replayed time later (no
+stores everything first; then each run comes two minutes of replayed time after the last (no
 article is due for a recheck yet, every source is due for a poll):
 
 - ``newsmon run --no-prefect`` and ``newsmon run`` (Prefect) over the unchanged feeds;
@@ -81,8 +81,9 @@ def main() -> int:
         )
         rows: dict[str, list[float]] = {}
         for r in range(args.rounds):
-            moment = now + timedelta(minutes=5 * (r + 1))
             for prefect in (False, True):
+                # Every source polls each minute: each run comes two minutes after the last.
+                moment = now + timedelta(minutes=4 * r + (4 if prefect else 2))
                 label = "prefect" if prefect else "no-prefect"
                 wall, report = newsmon_run(config, db, moment, prefect)
                 assert report["fetched"] == 0 and report["new_articles"] == 0, report
