@@ -8,6 +8,7 @@ The composition itself is `newsmon.pipeline.tick.run_tick`; this module only wra
 from __future__ import annotations
 
 import asyncio
+from contextvars import ContextVar
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -19,6 +20,10 @@ from prefect.runtime import flow_run
 from newsmon.core.clock import Clock, FixedClock, SystemClock
 from newsmon.core.settings import load_settings
 from newsmon.pipeline import tick as pipeline
+
+# Who hears a flow run's progress when the CLI runs it in-process (`newsmon run`): bars on a
+# terminal, log lines otherwise. Served runs have no listener and log through Prefect.
+PROGRESS: ContextVar[pipeline.Progress | None] = ContextVar("newsmon_progress", default=None)
 
 # Results stay in memory: batches hold raw HTML, and idempotent reruns are the recovery plan.
 discover_task = task(
@@ -69,6 +74,14 @@ async def ingest(
     logger = get_run_logger()
     # The clock is decided here, at the edge: fixed at `now` for a replay, else the wall clock.
     clock: Clock = FixedClock(datetime.fromisoformat(now)) if now else SystemClock()
+    listener = PROGRESS.get()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if listener is not None:
+            listener(stage, done, total)
+        else:
+            logger.info("%s: %d/%d URLs", stage, done, total)
+
     report = await pipeline.run_tick(
         settings,
         clock=clock,
@@ -80,7 +93,7 @@ async def ingest(
         kind=kind,
         flow_run_id=str(flow_run.get_id() or "") or None,
         steps=prefect_steps(),
-        progress=lambda stage, done, total: logger.info("%s: %d/%d URLs", stage, done, total),
+        progress=progress,
     )
     logger.info(
         "tick %s: %d sources, %d new URLs, %d fetched, %d new versions, %d errors",
@@ -94,9 +107,17 @@ async def ingest(
     return asdict(report)
 
 
-def run_ingest(**parameters: Any) -> dict[str, Any]:
-    """Run one ingest flow from synchronous code and return its report."""
-    # Prefect's stubs type a flow call as returning a State; called directly it returns
-    # the flow's own return value.
-    result: dict[str, Any] = asyncio.run(ingest(**parameters))
+def run_ingest(progress: pipeline.Progress | None = None, **parameters: Any) -> dict[str, Any]:
+    """Run one ingest flow from synchronous code and return its report.
+
+    ``progress`` hears the run's progress instead of its log (it is no flow parameter: it
+    cannot travel to a served run, and it need not).
+    """
+    token = PROGRESS.set(progress)
+    try:
+        # Prefect's stubs type a flow call as returning a State; called directly it returns
+        # the flow's own return value.
+        result: dict[str, Any] = asyncio.run(ingest(**parameters))
+    finally:
+        PROGRESS.reset(token)
     return result

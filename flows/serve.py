@@ -3,22 +3,31 @@
 The server runs on 127.0.0.1 with its own PREFECT_HOME (Prefect's database lives apart
 from ours). The deployment has a concurrency limit of one with CANCEL_NEW, so two ticks
 never overlap. SIGINT/SIGTERM stop the runner, then the server's whole process group.
+A port already taken is one clear error before anything starts; each finished tick is
+announced in one line. Prefect is imported only after its environment is set.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
+import socket
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import httpx
 
-from newsmon.core.errors import ServeError
+from newsmon import store
+from newsmon.core.errors import NewsmonError, ServeError
 from newsmon.core.settings import Settings, parse_duration
 
 HEALTH_TIMEOUT_S = 90.0
@@ -115,19 +124,33 @@ def _terminate_children() -> None:
                 os.kill(int(entry.name), signal.SIGTERM)
 
 
-def serve(settings: Settings, config_dir: str, db_path: str) -> None:
-    """Run the local server and serve the ingest deployment until SIGINT/SIGTERM."""
+def serve(
+    settings: Settings,
+    config_dir: str,
+    db_path: str,
+    *,
+    announce: Callable[[str], None],
+    describe_tick: Callable[[dict[str, Any]], str],
+) -> None:
+    """Run the local server and serve the ingest deployment until SIGINT/SIGTERM.
+
+    ``announce`` receives the lines a person watching wants: the start, one line per
+    finished tick (as ``describe_tick`` words a run row), the stop.
+    """
+    check_port_free(settings.serve.host, settings.serve.port)
     env = prefect_env(settings)
     os.environ.update(env)
     log_path = Path(env["PREFECT_HOME"]) / "server.log"
-    server = start_server(settings, env, log_path)
 
     def on_term(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
+    # Until the runner takes over SIGTERM (it does when it starts), it stops the start-up.
     previous = signal.signal(signal.SIGTERM, on_term)
+    server: subprocess.Popen | None = None
+    watcher = TickWatcher(db_path, announce, describe_tick)
     try:
-        from prefect import serve as prefect_serve
+        server = start_server(settings, env, log_path)
         from prefect.client.schemas.objects import (
             ConcurrencyLimitConfig,
             ConcurrencyLimitStrategy,
@@ -148,18 +171,125 @@ def serve(settings: Settings, config_dir: str, db_path: str) -> None:
             ),
             **schedule,  # type: ignore[arg-type]
         )
-        print(
+        announce(
             f"newsmon serve: Prefect server on {env['PREFECT_API_URL']}, deployment "
             f"{settings.serve.deployment_name!r} every "
-            f"{settings.serve.cron or settings.serve.interval}; Ctrl-C or SIGTERM stops",
-            flush=True,
+            f"{settings.serve.cron or settings.serve.interval}; Ctrl-C or SIGTERM stops"
         )
+        watcher.start()
         # to_deployment is sync-compatible: called from sync code it returns the deployment.
-        prefect_serve(deployment, print_starting_message=False)  # type: ignore[arg-type]
-    except KeyboardInterrupt:
+        asyncio.run(_serve_until_stopped(deployment))
+    except (KeyboardInterrupt, asyncio.CancelledError):
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
+        watcher.stop()
         _terminate_children()
-        stop_server(server)
-        print("newsmon serve: stopped", flush=True)
+        if server is not None:
+            stop_server(server)
+        announce("newsmon serve: stopped")
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Raise ServeError when something already listens on host:port."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ServeError(
+                f"{host}:{port} is already in use ({exc.strerror}): another Prefect server or "
+                "program listens there; stop it, or set another [serve] port in settings.toml"
+            ) from exc
+
+
+async def _serve_until_stopped(deployment: Any) -> None:
+    """Serve one deployment until SIGTERM or SIGINT; return once the runner has stopped.
+
+    Prefect's runner installs a SIGTERM handler that calls its sync ``stop()`` from inside
+    the running loop, which only makes a coroutine nobody awaits ("coroutine 'Runner.astop'
+    was never awaited") before it exits: the handler it installs is replaced by one that
+    schedules ``astop()`` on the loop.
+    """
+    from prefect.runner import Runner
+
+    loop = asyncio.get_running_loop()
+    main = asyncio.current_task()
+    runner = Runner(pause_on_shutdown=True, limit=None)
+    stopping: list[asyncio.Future[None]] = []
+
+    def begin_stop() -> None:
+        if stopping:
+            return
+        if runner.started:
+            stopping.append(asyncio.ensure_future(runner.astop()))
+        elif main is not None:
+            main.cancel()
+
+    def request_stop(*args: Any, **kwargs: Any) -> None:
+        loop.call_soon_threadsafe(begin_stop)
+
+    runner.handle_sigterm = request_stop  # type: ignore[method-assign]
+    loop.add_signal_handler(signal.SIGINT, request_stop)
+    try:
+        await runner.aadd_deployment(deployment)
+        await runner.start()
+        for task in stopping:
+            await task
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+
+
+class TickWatcher:
+    """Announce each run that finishes in the store, one line per tick (a background thread)."""
+
+    def __init__(
+        self,
+        db_path: str,
+        announce: Callable[[str], None],
+        describe: Callable[[dict[str, Any]], str],
+        every_s: float = 2.0,
+    ) -> None:
+        self.db_path = db_path
+        self.announce = announce
+        self.describe = describe
+        self.every_s = every_s
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="newsmon-ticks", daemon=True)
+        self._seen: int | None = None
+
+    def start(self) -> None:
+        self._seen = self._last_finished()
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._done.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
+        self._report()  # a tick that finished while stopping
+
+    def _watch(self) -> None:
+        while not self._done.wait(self.every_s):
+            self._report()
+
+    def _last_finished(self) -> int:
+        runs = self._finished_after(None)
+        return max((int(r["id"]) for r in runs), default=0)
+
+    def _finished_after(self, run_id: int | None) -> list[dict[str, Any]]:
+        if not Path(self.db_path).exists():
+            return []
+        try:
+            db = store.open_db(self.db_path)
+        except NewsmonError:
+            return []
+        try:
+            return store.runs.finished_runs(db, after=run_id or 0)
+        except sqlite3.Error:
+            return []  # busy or being created: look again next time
+        finally:
+            db.close()
+
+    def _report(self) -> None:
+        for run in self._finished_after(self._seen):
+            self._seen = max(self._seen or 0, int(run["id"]))
+            self.announce("newsmon serve: " + self.describe(run))

@@ -1,13 +1,20 @@
-"""The newsmon command line: parses arguments, calls pipeline/store/report, prints."""
+"""The newsmon command line: parses arguments, calls pipeline/store/present, prints.
+
+Results go to standard output (text, or JSON that is always valid with ``--format json``);
+diagnostics, progress and errors go to standard error. Every command exits with one of the
+codes of `newsmon.core.exits.ExitCode`.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
+import logging
 import os
 import sys
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,38 +23,60 @@ from typing import Any
 from newsmon import __version__, store
 from newsmon.core.clock import Clock, FixedClock, SystemClock
 from newsmon.core.errors import NewsmonError, Reason
+from newsmon.core.exits import EXIT_CODES, ExitCode
+from newsmon.core.records import ArticleStatus
 from newsmon.core.settings import Settings, load_settings
+from newsmon.present import terminal
 from newsmon.present.export import export_rows
 from newsmon.versions.diff import diff_texts, render_text
 
+LOGGER = logging.getLogger("newsmon")
+
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit status (newsmon.core.exits.ExitCode)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help()
-        return 2
+        return ExitCode.USAGE
+    _check_usage(parser, args)
+    _log_to_stderr()
+    try:
+        code = _dispatch(args)
+        _flush_stdout()
+    except StdoutClosed:
+        # `newsmon export | head -1`: the reader has what it wanted. Later writes (and the
+        # interpreter's final flush) go nowhere instead of raising again.
+        _drop_stdout()
+        return ExitCode.PIPE_CLOSED
+    return code
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     try:
         if args.config is None:
             args.config = "config"  # the default may be missing: defaults and no sources
         elif not Path(args.config).is_dir():
             raise NewsmonError(f"{args.config}: no such config directory (--config)")
         settings = load_settings(args.config)
-        when = _parse_when(getattr(args, "now", None), "--now")
-        clock: Clock = FixedClock(when) if when else SystemClock()
-        return int(args.handler(args, settings, clock) or 0)
+        now = getattr(args, "now", None)
+        clock: Clock = FixedClock(now) if now else SystemClock()
+        return int(args.handler(args, settings, clock))
     except NewsmonError as exc:
-        print(f"newsmon: error: {exc}", file=sys.stderr)
-        return 1
+        _fail(str(exc))
+        return ExitCode.ERROR
     except KeyboardInterrupt:
         print("newsmon: interrupted", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPTED
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsmon",
         description="Monitor news sources: versioned articles, stories and casualty figures.",
+        epilog=_exit_status_help(),
+        formatter_class=_EpilogFormatter,
     )
     parser.add_argument("--version", action="version", version=f"newsmon {__version__}")
     _add_global_options(parser, None)
@@ -76,7 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="poll every source and recheck every active article now",
     )
     p.add_argument(
-        "--now", metavar="ISO", help="pretend the clock reads this UTC time (replays, tests)"
+        "--now",
+        metavar="ISO",
+        type=_moment,
+        help="pretend the clock reads this UTC time (replays, tests)",
     )
     p.add_argument(
         "--no-prefect",
@@ -89,8 +121,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_serve)
 
     p = sub.add_parser("backfill", help="ingest the past: sitemaps/feeds by date, or JSONL files")
-    p.add_argument("--since", metavar="DATE", help="oldest publication date to take (YYYY-MM-DD)")
-    p.add_argument("--until", metavar="DATE", help="newest publication date to take")
+    p.add_argument(
+        "--since", metavar="DATE", type=_moment, help="oldest publication date to take (YYYY-MM-DD)"
+    )
+    p.add_argument(
+        "--until",
+        metavar="DATE",
+        type=_moment,
+        help="newest publication date to take (not before --since)",
+    )
     p.add_argument("--source", action="append", dest="sources", metavar="ID")
     p.add_argument(
         "--jsonl",
@@ -117,8 +156,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("articles", help="list stored articles")
     p.add_argument("--source", metavar="ID")
-    p.add_argument("--status", metavar="STATUS", help="new|active|gone|failing|failed|blocked|...")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument(
+        "--status",
+        choices=[status.value for status in ArticleStatus],
+        metavar="STATUS",
+        help="only articles in this state: " + ", ".join(status.value for status in ArticleStatus),
+    )
+    p.add_argument("--limit", type=_positive, default=50)
     p.set_defaults(handler=cmd_articles)
 
     p = sub.add_parser("article", help="one article: versions and a diff between two of them")
@@ -144,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_facts)
 
     p = sub.add_parser("stories", help="stories: articles grouped across outlets")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=_positive, default=50)
     p.add_argument("--active", action="store_true", help="only stories still in the active window")
     p.set_defaults(handler=cmd_stories)
 
@@ -155,19 +199,35 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="write a static HTML report (charts, timelines, diffs)")
     p.add_argument("--out", required=True, metavar="FILE.html")
     p.add_argument(
-        "--stories", type=int, metavar="N", help="stories to include (default: [report])"
+        "--stories", type=_positive, metavar="N", help="stories to include (default: [report])"
     )
     p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser("alerts", help="recorded figure-change alerts and their delivery")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=_positive, default=50)
     p.add_argument("--deliver", action="store_true", help="retry undelivered alerts now")
     p.set_defaults(handler=cmd_alerts)
 
-    p = sub.add_parser("export", help="every article with its versions as JSON lines")
+    p = sub.add_parser(
+        "export", help="every article with its versions (JSON lines; --format json: one array)"
+    )
     p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     p.set_defaults(handler=cmd_export)
     return parser
+
+
+def _exit_status_help() -> str:
+    lines = ["exit status:"]
+    for code, meaning in EXIT_CODES.items():
+        lines.append(
+            textwrap.fill(
+                meaning.replace("`", ""),
+                width=96,
+                initial_indent=f"  {int(code):>3}  ",
+                subsequent_indent=" " * 7,
+            )
+        )
+    return "\n".join(lines)
 
 
 def reference() -> str:
@@ -182,7 +242,11 @@ def reference() -> str:
     return "\n".join(parts)
 
 
-class _ReferenceFormatter(argparse.HelpFormatter):
+class _EpilogFormatter(argparse.RawDescriptionHelpFormatter):
+    """Keep the exit-status table's lines as written."""
+
+
+class _ReferenceFormatter(argparse.RawDescriptionHelpFormatter):
     """A fixed width, so the generated reference does not depend on the terminal."""
 
     def __init__(self, prog: str) -> None:
@@ -210,6 +274,112 @@ def _add_global_options(parser: argparse.ArgumentParser, default: Any) -> None:
     )
 
 
+# --- arguments -----------------------------------------------------------------------------
+
+
+def _moment(value: str) -> datetime:
+    """Parse an ISO date or date-time (UTC unless it says otherwise) for argparse."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO date or date-time (YYYY-MM-DD[THH:MM]): {value!r}"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1: {value!r}")
+    return number
+
+
+def _check_usage(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse combinations of options that make no sense (exit 2, like any bad usage)."""
+    since, until = getattr(args, "since", None), getattr(args, "until", None)
+    if since is not None and until is not None and until < since:
+        parser.error(
+            f"--until {until.isoformat()} is before --since {since.isoformat()}: "
+            "nothing could be taken"
+        )
+    if args.command == "backfill":
+        sources = [bool(since), bool(args.jsonl), bool(args.warc)]
+        if sum(sources) != 1:
+            parser.error("backfill needs one of --since DATE, --jsonl FILE... or --warc FILE...")
+        if until is not None and since is None:
+            parser.error("--until needs --since")
+
+
+# --- output --------------------------------------------------------------------------------
+
+
+class StdoutClosed(Exception):
+    """The reader of standard output went away (a closed pipe)."""
+
+
+def _out(text: str) -> None:
+    """Write a result to standard output."""
+    try:
+        sys.stdout.write(text)
+    except BrokenPipeError as exc:
+        raise StdoutClosed from exc
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError as exc:
+        raise StdoutClosed from exc
+
+
+def _drop_stdout() -> None:
+    """Point standard output at /dev/null, so the interpreter's last flush cannot fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout is not a file (tests); nothing to do
+        pass
+
+
+class _Stderr(logging.Handler):
+    """Diagnostics on standard error as `newsmon: message` (whatever sys.stderr is now)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            print(f"newsmon: {self.format(record)}", file=sys.stderr, flush=True)
+        except (OSError, ValueError):
+            self.handleError(record)
+
+
+def _log_to_stderr() -> None:
+    """Libraries log; the CLI shows their warnings (and its own progress lines) on stderr."""
+    if not any(isinstance(h, _Stderr) for h in LOGGER.handlers):
+        LOGGER.addHandler(_Stderr())
+    LOGGER.setLevel(logging.INFO)
+    LOGGER.propagate = False
+
+
+def _fail(message: str) -> None:
+    print(f"newsmon: error: {message}", file=sys.stderr, flush=True)
+
+
+def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    """Print a result: JSON (one document), JSON lines, or text for people."""
+    if args.format == "json":
+        _out(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    elif args.format == "jsonl":
+        rows = data if isinstance(data, list) else [data]
+        for row in rows:
+            _out(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+    else:
+        _out(text + "\n")
+
+
 # --- helpers --------------------------------------------------------------------------------
 
 
@@ -224,84 +394,62 @@ def _open_existing(args: argparse.Namespace, settings: Settings) -> Any:
     return store.open_db(path, busy_timeout_s=settings.store.busy_timeout_s)
 
 
-def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
-    if args.format == "json":
-        print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
-    elif args.format == "jsonl":
-        rows = data if isinstance(data, list) else [data]
-        for row in rows:
-            print(json.dumps(row, ensure_ascii=False, default=str))
-    else:
-        print(text)
-
-
-def _parse_when(value: str | None, flag: str) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise NewsmonError(f"{flag}: not an ISO date/time: {value!r}") from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-class _Progress:
-    """Progress on stderr, only when it is a terminal."""
-
-    def __init__(self) -> None:
-        self.enabled = sys.stderr.isatty()
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if self.enabled:
-            end = "\n" if done >= total else ""
-            print(f"\r{stage}: {done}/{total} URLs", end=end, file=sys.stderr, flush=True)
-
-
-def _prefect_home_default(settings: Settings) -> None:
-    # Prefect's own database lives apart from ours, beside it by default.
+def _prefect_environment(settings: Settings) -> None:
+    """Prefect's home apart from ours, and no telemetry from the temporary server `run` starts."""
     if "PREFECT_HOME" not in os.environ:
         home = Path(settings.serve.prefect_home).resolve()
         home.mkdir(parents=True, exist_ok=True)
         os.environ["PREFECT_HOME"] = str(home)
+    # Offline, telemetry only fails (an ERROR line and a traceback per run); it is ours to
+    # switch off, yours to switch on by setting the variable.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
 def _run_pipeline(
     args: argparse.Namespace, settings: Settings, clock: Clock, **kwargs: Any
 ) -> dict[str, Any]:
     db_path = _db_path(args, settings)
-    if getattr(args, "no_prefect", False):
-        from newsmon.pipeline.tick import run_tick
+    with terminal.progress_display() as progress:
+        if getattr(args, "no_prefect", False):
+            from newsmon.pipeline.tick import run_tick
 
-        report = asyncio.run(
-            run_tick(settings, clock=clock, db_path=db_path, progress=_Progress(), **kwargs)
+            report = asyncio.run(
+                run_tick(settings, clock=clock, db_path=db_path, progress=progress, **kwargs)
+            )
+            return asdict(report)
+        _prefect_environment(settings)
+        from flows.ingest import run_ingest
+
+        params = {
+            key: (value.isoformat() if isinstance(value, datetime) else value)
+            for key, value in kwargs.items()
+        }
+        # The flow rebuilds the clock from --now: fixed at T for a replay, else the wall clock.
+        return run_ingest(
+            config_dir=str(Path(args.config).resolve()),
+            db_path=str(Path(db_path).resolve()),
+            now=args.now.isoformat() if getattr(args, "now", None) else None,
+            progress=progress,
+            **params,
         )
-        return asdict(report)
-    _prefect_home_default(settings)
-    from flows.ingest import run_ingest
 
-    params = {
-        key: (value.isoformat() if isinstance(value, datetime) else value)
-        for key, value in kwargs.items()
-    }
-    # The flow rebuilds the clock from --now: fixed at T for a replay, else the wall clock.
-    return run_ingest(
-        config_dir=str(Path(args.config).resolve()),
-        db_path=str(Path(db_path).resolve()),
-        now=args.now,
-        **params,
+
+def _tick_exit(report: dict[str, Any]) -> int:
+    """Exit status of an ingest pass: sources that could not be polled are its failures."""
+    polled, failed = report["sources_polled"], report.get("sources_failed", 0)
+    if not failed:
+        return ExitCode.OK
+    reasons = ", ".join(f"{k} {v}" for k, v in sorted(report.get("errors", {}).items()))
+    if failed == polled:
+        _fail(
+            f"every source failed: none of the {polled} polled could be read ({reasons}); "
+            "see `newsmon status` for each source's last error"
+        )
+        return ExitCode.ERROR
+    LOGGER.warning(
+        "%d of %d sources could not be polled (%s); see `newsmon status`", failed, polled, reasons
     )
-
-
-def _report_text(report: dict[str, Any]) -> str:
-    errors = ", ".join(f"{k} {v}" for k, v in sorted(report.get("errors", {}).items()))
-    return (
-        f"run {report.get('run_id')}: {report['sources_polled']} sources polled "
-        f"({report['feeds_ok']} feeds ok, {report['feeds_failed']} failed), "
-        f"{report['new_articles']} new URLs, {report['fetched']} pages downloaded, "
-        f"{report['not_modified']} not modified, {report['new_versions']} new versions, "
-        f"{report['unchanged']} unchanged, {report['gone']} gone, {report['failed']} failed"
-        + (f"\nerrors: {errors}" if errors else "")
-    )
+    return ExitCode.PARTIAL
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -311,60 +459,89 @@ def cmd_run(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
     if not settings.sources:
         raise NewsmonError(f"{Path(args.config) / 'sources.toml'}: no sources configured")
     report = _run_pipeline(args, settings, clock, force=args.force, source_ids=args.sources)
-    _emit(args, report, _report_text(report))
-    return 0
+    _emit(args, report, terminal.render_tick_report(report))
+    return _tick_exit(report)
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
     from flows.serve import serve
 
-    serve(settings, str(Path(args.config).resolve()), str(Path(_db_path(args, settings)).resolve()))
-    return 0
+    def announce(line: str) -> None:
+        _out(line + "\n")
+        _flush_stdout()
+
+    serve(
+        settings,
+        str(Path(args.config).resolve()),
+        str(Path(_db_path(args, settings)).resolve()),
+        announce=announce,
+        describe_tick=terminal.render_tick_line,
+    )
+    return ExitCode.OK
 
 
 def cmd_backfill(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
-    if args.warc:
-        from newsmon.pipeline.backfill import import_warc
+    source = (args.sources or [None])[0]
+    if args.warc or args.jsonl:
+        from newsmon.pipeline.backfill import import_jsonl, import_warc
 
-        db = store.open_db(_db_path(args, settings))
+        db = store.open_db(_db_path(args, settings), busy_timeout_s=settings.store.busy_timeout_s)
         try:
-            totals = import_warc(
-                db, args.warc, settings, clock=clock, source_id=(args.sources or [None])[0]
-            )
+            with terminal.progress_display() as progress:
+                if args.warc:
+                    totals = import_warc(
+                        db, args.warc, settings, clock=clock, source_id=source, progress=progress
+                    )
+                else:
+                    totals = import_jsonl(
+                        db,
+                        args.jsonl,
+                        clock=clock,
+                        default_source=source,
+                        max_line_bytes=settings.fetch.max_bytes,  # a line is one article
+                        progress=progress,
+                    )
         finally:
             db.close()
-        _emit(args, totals, ", ".join(f"{k}: {v}" for k, v in totals.items()))
-        return 0
-    if args.jsonl:
-        from newsmon.pipeline.backfill import import_jsonl
-
-        db = store.open_db(_db_path(args, settings))
-        try:
-            totals = import_jsonl(
-                db,
-                args.jsonl,
-                clock=clock,
-                default_source=(args.sources or [None])[0],
-                max_line_bytes=settings.fetch.max_bytes,  # a line is one article
-            )
-        finally:
-            db.close()
-        _emit(args, totals, ", ".join(f"{k}: {v}" for k, v in totals.items()))
-        return 0
-    since = _parse_when(args.since, "--since")
-    if since is None:
-        raise NewsmonError("backfill needs --since DATE, --jsonl FILE... or --warc FILE...")
+        _emit(args, totals, terminal.render_totals(totals))
+        return _warc_exit(totals, len(args.warc)) if args.warc else _jsonl_exit(totals)
     report = _run_pipeline(
         args,
         settings,
         clock,
-        since=since,
-        until=_parse_when(args.until, "--until"),
+        since=args.since,
+        until=args.until,
         source_ids=args.sources,
         kind="backfill",
     )
-    _emit(args, report, _report_text(report))
-    return 0
+    _emit(args, report, terminal.render_tick_report(report))
+    return _tick_exit(report)
+
+
+def _jsonl_exit(totals: dict[str, int]) -> int:
+    lines, bad = totals.get("lines", 0), totals.get("bad_lines", 0)
+    if not bad:
+        return ExitCode.OK
+    if bad == lines:
+        _fail(f"no line could be imported: all {lines} were rejected (each is named above)")
+        return ExitCode.ERROR
+    LOGGER.warning("%d of %d lines were rejected (each is named above)", bad, lines)
+    return ExitCode.PARTIAL
+
+
+def _warc_exit(totals: dict[str, int], files: int) -> int:
+    damaged, truncated = totals.get("damaged_files", 0), totals.get("truncated", 0)
+    if not damaged and not truncated:
+        return ExitCode.OK
+    if damaged == files and not totals.get("records", 0):
+        _fail(f"no archive could be read: all {files} are damaged (each is named above)")
+        return ExitCode.ERROR
+    LOGGER.warning(
+        "%d damaged file(s) and %d truncated record(s) (each is named above); the rest is stored",
+        damaged,
+        truncated,
+    )
+    return ExitCode.PARTIAL
 
 
 def cmd_reprocess(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
@@ -372,11 +549,12 @@ def cmd_reprocess(args: argparse.Namespace, settings: Settings, clock: Clock) ->
 
     db = _open_existing(args, settings)
     try:
-        totals = reprocess(db, settings)
+        with terminal.progress_display() as progress:
+            totals = reprocess(db, settings, progress=progress)
     finally:
         db.close()
-    _emit(args, totals, ", ".join(f"{k}: {v}" for k, v in totals.items()))
-    return 0
+    _emit(args, totals, terminal.render_totals(totals))
+    return ExitCode.OK
 
 
 def cmd_extract(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
@@ -388,9 +566,20 @@ def cmd_extract(args: argparse.Namespace, settings: Settings, clock: Clock) -> i
     except OSError as exc:
         raise NewsmonError(f"{path}: cannot read: {exc.strerror}") from exc
     article = extract_article(raw, args.url, min_chars=0)
+    least = settings.clean.min_text_chars
+    if article is None:
+        LOGGER.warning("%s: no article: the cleaner found no text in it", path)
+    elif len(article.text) < least:
+        LOGGER.warning(
+            "%s: no article: its text is %d characters, fewer than clean.min_text_chars (%d)",
+            path,
+            len(article.text),
+            least,
+        )
+        article = None
     data = asdict(article) if article else None
-    print(json.dumps(data, indent=None if args.format == "jsonl" else 2, ensure_ascii=False))
-    return 0 if article else 3
+    _out(json.dumps(data, indent=None if args.format == "jsonl" else 2, ensure_ascii=False) + "\n")
+    return ExitCode.OK if article else ExitCode.NO_ARTICLE
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
@@ -399,28 +588,8 @@ def cmd_status(args: argparse.Namespace, settings: Settings, clock: Clock) -> in
         data = store.runs.status_summary(db)
     finally:
         db.close()
-    lines = ["sources:"]
-    for s in data["sources"]:
-        health = "ok" if not s["consecutive_failures"] else f"FAILING x{s['consecutive_failures']}"
-        lines.append(
-            f"  {s['id']:<20} {health:<12} articles {s['articles']:>6}  "
-            f"last poll {s['last_polled_at'] or '-'}  next {s['next_poll_at'] or '-'}"
-        )
-        if s["last_error"]:
-            lines.append(f"      last error: {s['last_error']}")
-    lines.append("counts: " + ", ".join(f"{k} {v}" for k, v in data["counts"].items()))
-    lines.append(
-        "articles by status: "
-        + ", ".join(f"{k} {v}" for k, v in data["articles_by_status"].items())
-    )
-    lines.append("last runs:")
-    for run in data["runs"]:
-        lines.append(
-            f"  #{run['id']:<5} {run['kind']:<9} {run['status']:<8} {run['started_at']} → "
-            f"{run['finished_at'] or '…'}"
-        )
-    _emit(args, data, "\n".join(lines))
-    return 0
+    _emit(args, data, terminal.render_status(data, terminal.output_width()))
+    return ExitCode.OK
 
 
 def cmd_articles(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
@@ -431,13 +600,8 @@ def cmd_articles(args: argparse.Namespace, settings: Settings, clock: Clock) -> 
         )
     finally:
         db.close()
-    text = "\n".join(
-        f"{r['id']:>6} {r['source_id']:<16} {r['status']:<11} v{r['versions_count']:<3} "
-        f"{(r['title'] or '')[:60]:<60} {r['url']}"
-        for r in rows
-    )
-    _emit(args, rows, text or "(no articles)")
-    return 0
+    _emit(args, rows, terminal.render_articles(rows, terminal.output_width()))
+    return ExitCode.OK
 
 
 def cmd_article(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
@@ -451,21 +615,23 @@ def cmd_article(args: argparse.Namespace, settings: Settings, clock: Clock) -> i
     finally:
         db.close()
     by_seq = {v["seq"]: v for v in versions}
-    diff_data = None
+    pair: tuple[dict[str, Any], dict[str, Any]] | None = None
     if args.diff:
         missing = [n for n in args.diff if n not in by_seq]
         if missing:
             raise NewsmonError(
                 f"article {article['id']} has no version {missing[0]} (has 1..{len(versions)})"
             )
-        a, b = by_seq[args.diff[0]], by_seq[args.diff[1]]
+        pair = by_seq[args.diff[0]], by_seq[args.diff[1]]
     elif len(versions) >= 2:
-        a, b = versions[-2], versions[-1]
-    else:
-        a = b = None  # type: ignore[assignment]  # one version: nothing to compare
-    if a is not None and b is not None:
+        pair = versions[-2], versions[-1]
+    diff_data = diff_text = summary = None
+    if pair is not None:
+        a, b = pair
         diff = diff_texts(a["text"], b["text"], a["title"], b["title"])
         diff_data = {"from": a["seq"], "to": b["seq"], **diff.to_dict()}
+        diff_text = render_text(diff, color=sys.stdout.isatty())
+        summary = (a["seq"], b["seq"], diff_data["summary"])
     data = {
         "article": article,
         "versions": [
@@ -474,32 +640,11 @@ def cmd_article(args: argparse.Namespace, settings: Settings, clock: Clock) -> i
         "diff": diff_data,
         "recent_fetches": fetches,
     }
-    lines = [
-        f"article {article['id']}  [{article['status']}]  {article['url']}",
-        f"source {article['source_id']}  first seen {article['first_seen']}  "
-        f"published {article['published'] or '-'}",
-        f"versions ({len(versions)}):",
-    ]
-    for ver in versions:
-        lines.append(
-            f"  v{ver['seq']}  {ver['fetched_at']}  {len(ver['text']):>6} chars  "
-            f"{ver['title'] or ''}"
-        )
-    if diff_data is not None and a is not None and b is not None:
-        lines.append(f"diff v{a['seq']} → v{b['seq']}: {diff_data['summary']}")
-        lines.append(render_text(diff, color=sys.stdout.isatty()))
-    if args.text and versions:
-        lines.append("")
-        lines.append(versions[-1]["text"])
-    if fetches:
-        lines.append("recent fetches:")
-        for f in fetches:
-            lines.append(
-                f"  {f['fetched_at']}  {f['outcome']:<13} {f['status'] or '':<4} "
-                f"{f['detail'] or ''}"
-            )
-    _emit(args, data, "\n".join(lines))
-    return 0
+    text = terminal.render_article(
+        article, versions, fetches, diff_text, summary, full_text=args.text
+    )
+    _emit(args, data, text)
+    return ExitCode.OK
 
 
 def cmd_facts(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
@@ -514,9 +659,10 @@ def cmd_facts(args: argparse.Namespace, settings: Settings, clock: Clock) -> int
         handle = sys.stdin.buffer if args.input == "-" else open(args.input, "rb")  # noqa: SIM115
     except OSError as exc:
         raise NewsmonError(f"{args.input}: cannot read: {exc.strerror}") from exc
-    bad = 0
+    lines = bad = 0
     try:
         for number, line in read_lines(handle, settings.fetch.max_bytes):
+            lines += 1
             try:
                 if isinstance(line, LineError):
                     raise line
@@ -524,26 +670,31 @@ def cmd_facts(args: argparse.Namespace, settings: Settings, clock: Clock) -> int
                 out = facts_record(identifier, text, lang, lexicons)
             except LineError as exc:
                 bad += 1
-                print(f"newsmon: {name}:{number}: skipped: {exc}", file=sys.stderr)
+                LOGGER.warning("%s:%d: skipped: %s", name, number, exc)
                 continue
             except Exception as exc:  # one line never stops the others
                 bad += 1
-                print(
-                    f"newsmon: {name}:{number}: skipped: {Reason.INTERNAL_ERROR}:"
-                    f" {type(exc).__name__}: {exc}",
-                    file=sys.stderr,
+                LOGGER.warning(
+                    "%s:%d: skipped: %s: %s: %s",
+                    name,
+                    number,
+                    Reason.INTERNAL_ERROR,
+                    type(exc).__name__,
+                    exc,
                 )
                 continue
-            print(json.dumps(out, ensure_ascii=False), flush=False)
+            _out(json.dumps(out, ensure_ascii=False) + "\n")
+            if handle is sys.stdin.buffer:
+                _flush_stdout()  # a line in, a line out: pipelines see each answer at once
     finally:
         if handle is not sys.stdin.buffer:
             handle.close()
-    return 1 if bad else 0
+    return _jsonl_exit({"lines": lines, "bad_lines": bad})
 
 
 def cmd_stories(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
     from newsmon.store.stories import StoryStore
-    from newsmon.stories.read import list_stories, render_story_list
+    from newsmon.stories.read import list_stories
 
     db = _open_existing(args, settings)
     try:
@@ -552,15 +703,15 @@ def cmd_stories(args: argparse.Namespace, settings: Settings, clock: Clock) -> i
         )
     finally:
         db.close()
-    _emit(args, rows, render_story_list(rows) if rows else "(no stories)")
-    return 0
+    _emit(args, rows, terminal.render_story_list(rows, terminal.output_width()))
+    return ExitCode.OK
 
 
 def cmd_story(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
     from newsmon.core.settings import parse_duration
     from newsmon.facts.timeline import render_story_timeline, story_timeline
     from newsmon.store.stories import StoryStore
-    from newsmon.stories.read import render_story, story_detail
+    from newsmon.stories.read import story_detail
 
     db = _open_existing(args, settings)
     try:
@@ -574,11 +725,11 @@ def cmd_story(args: argparse.Namespace, settings: Settings, clock: Clock) -> int
         )
     finally:
         db.close()
-    text = render_story(detail)
+    text = terminal.render_story(detail, terminal.output_width())
     if timeline is not None:
         text += "\n\n" + render_story_timeline(timeline)
     _emit(args, {"story": detail, "timeline": timeline}, text)
-    return 0
+    return ExitCode.OK
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
@@ -602,7 +753,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings, clock: Clock) -> in
     except OSError as exc:
         raise NewsmonError(f"{out}: cannot write: {exc.strerror}") from exc
     _emit(args, {"out": str(out), "bytes": len(page.encode())}, f"report written to {out}")
-    return 0
+    return ExitCode.OK
 
 
 def cmd_alerts(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
@@ -614,32 +765,49 @@ def cmd_alerts(args: argparse.Namespace, settings: Settings, clock: Clock) -> in
         rows = store.alerts.alert_rows(db, limit=args.limit)
     finally:
         db.close()
-    lines = [
-        f"#{r['id']:<5} story {r['story_id']:<5} {r['kind']:<10} "
-        f"{'delivered ' + r['delivered_at'] if r.get('delivered_at') else 'pending'}  {r['key']}"
-        for r in rows
-    ]
-    if delivery is not None:
-        lines.append("delivery: " + ", ".join(f"{k} {v}" for k, v in delivery.items()))
-    _emit(args, {"alerts": rows, "delivery": delivery}, "\n".join(lines) or "(no alerts)")
-    return 0
+    webhooks = settings.alerts.webhooks
+    for row in rows:
+        row["state"], row["reason"] = terminal.alert_state(row, webhooks)
+    text = terminal.render_alerts(rows, webhooks, delivery, terminal.output_width())
+    _emit(args, {"alerts": rows, "delivery": delivery}, text)
+    if delivery and delivery.get("failed"):
+        LOGGER.warning(
+            "%d alert(s) could not be delivered; they are retried on the next tick",
+            delivery["failed"],
+        )
+        return ExitCode.PARTIAL
+    return ExitCode.OK
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
-    if args.format == "text":
-        args.format = "jsonl"
-    if args.format != "jsonl":
-        raise NewsmonError("export supports --format jsonl")
     db = _open_existing(args, settings)
-    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
     try:
-        for row in export_rows(db):
-            out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+        if args.out:
+            try:
+                with open(args.out, "w", encoding="utf-8") as handle:
+                    for chunk in _export_chunks(db, args.format):
+                        handle.write(chunk)
+            except OSError as exc:
+                raise NewsmonError(f"{args.out}: cannot write: {exc.strerror}") from exc
+        else:
+            for chunk in _export_chunks(db, args.format):
+                _out(chunk)
     finally:
         db.close()
-        if args.out:
-            out.close()
-    return 0
+    return ExitCode.OK
+
+
+def _export_chunks(db: Any, form: str) -> Iterator[str]:
+    """Yield the export as JSON lines (the default), or as one JSON array (--format json)."""
+    rows = export_rows(db)
+    if form != "json":
+        for row in rows:
+            yield json.dumps(row, ensure_ascii=False, default=str) + "\n"
+        return
+    yield "["
+    for index, row in enumerate(rows):
+        yield ("\n" if index == 0 else ",\n") + json.dumps(row, ensure_ascii=False, default=str)
+    yield "\n]\n"
 
 
 if __name__ == "__main__":

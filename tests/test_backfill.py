@@ -25,7 +25,7 @@ def write_jsonl(path: Path, rows: list) -> Path:
     return path
 
 
-def test_jsonl_import_is_idempotent_and_reports_bad_lines(db, tmp_path, capsys):
+def test_jsonl_import_is_idempotent_and_reports_bad_lines(db, tmp_path, capsys, caplog):
     rows = [
         {
             "url": "https://wire.example/karsa?utm_source=x",
@@ -49,8 +49,10 @@ def test_jsonl_import_is_idempotent_and_reports_bad_lines(db, tmp_path, capsys):
         "bad_lines": 3,
         "superseded": 0,
     }
-    out = capsys.readouterr().err  # diagnostics go to stderr (issue 15: stdout stays JSON)
+    # Libraries log, the CLI prints: each bad line is a warning naming it, stdout stays clean.
+    out = caplog.text
     assert f"{path}:2:" in out and f"{path}:3:" in out and f"{path}:4:" in out
+    assert capsys.readouterr().out == ""
     again = import_jsonl(db, [path], clock=SystemClock())
     assert again["new_version"] == 0 and again["unchanged"] == 2
     article = next(db.query("SELECT * FROM articles WHERE url = 'https://wire.example/karsa'"))
@@ -85,7 +87,7 @@ def test_warc_import_stores_html_responses_once(db, tmp_path):
     assert store.articles.load_page(db, version["page_hash"]) == PAGE
 
 
-def test_damaged_and_truncated_warcs_are_reported_and_keep_what_is_whole(db, tmp_path, capsys):
+def test_damaged_and_truncated_warcs_are_reported_and_keep_what_is_whole(db, tmp_path, caplog):
     good = make_warc(tmp_path / "crawl.warc.gz").read_bytes()
     damaged = tmp_path / "damaged.warc.gz"
     damaged.write_bytes(b"garbage" + good)
@@ -95,7 +97,7 @@ def test_damaged_and_truncated_warcs_are_reported_and_keep_what_is_whole(db, tmp
     totals = import_warc(db, [damaged, truncated, intact], Settings(), clock=SystemClock())
     assert totals["damaged_files"] == 1 and totals["truncated"] == 1
     assert totals["new_version"] == 1  # only the intact file's page
-    out = capsys.readouterr().out
+    out = caplog.text
     assert (
         str(damaged) in out
         and f"{truncated}: record for https://meridian.example/world/karsa" in out
@@ -103,7 +105,7 @@ def test_damaged_and_truncated_warcs_are_reported_and_keep_what_is_whole(db, tmp
     assert "At least 240" in next(db.query("SELECT text FROM versions"))["text"]
 
 
-def test_bytes_before_a_gzip_warc_always_make_the_file_damaged(db, tmp_path, capsys):
+def test_bytes_before_a_gzip_warc_always_make_the_file_damaged(db, tmp_path, caplog):
     """warcio reads some garbage-prefixed gzip WARCs (a few in a hundred, depending on the
     compressed bytes) as one record with a binary target URI, and some of those to the end
     without an error (here numbers 505 and 550): the file is damaged all the same. Fixed
@@ -129,7 +131,7 @@ def test_bytes_before_a_gzip_warc_always_make_the_file_damaged(db, tmp_path, cap
         paths.append(path)
     totals = import_warc(db, paths, Settings(), clock=SystemClock())
     assert totals["damaged_files"] == 60 and totals["records"] == 0
-    out = capsys.readouterr().out
+    out = caplog.text
     assert f"{paths[0]}: damaged: not a WARC or ARC file: it starts with b'garbage" in out
     assert db.execute("SELECT COUNT(*) FROM versions").fetchone()[0] == 0
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from newsmon.cli import main
+from newsmon.core.exits import ExitCode
 from newsmon.core.settings import Settings
 from newsmon.pipeline.article import store_outcome
 from tests.conftest import run_cli
@@ -133,7 +134,8 @@ def test_facts_reads_jsonl_and_writes_the_contract(tmp_path, capsys):
         + "\n"
     )
     code, out, err = cli(capsys, "facts", str(source))
-    assert code == 1 and f"{source}:3: skipped" in err  # the bad line is named; the rest goes on
+    # The bad line is named and the rest goes on: done with errors, as for any input.
+    assert code == ExitCode.PARTIAL and f"{source}:3: skipped" in err
     first, second = (json.loads(line) for line in out.splitlines())
     assert first["id"] == "a" and first["headline"]["killed"]["value"] == 240
     assert first["headline"]["killed"]["qualifier"] == "at_least"

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from newsmon.cli import build_parser
+from newsmon.core.exits import EXIT_CODES, ExitCode
 from newsmon.core.settings import SECTIONS, FetchSettings, Source
-from newsmon.present.docs import settings_table
+from newsmon.present.docs import exit_codes_table, settings_table
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
@@ -72,3 +73,19 @@ def test_a_changed_default_is_caught(monkeypatch):
     monkeypatch.setattr(field, "default", 45.0)
     after = settings_table()
     assert "| `fetch.timeout_s` | `45.0` |" in after and after not in README
+
+
+def test_the_exit_status_table_is_the_codes_table(monkeypatch):
+    """README's exit-status table is generated from newsmon.core.exits and checked above."""
+    table = exit_codes_table()
+    assert table in README.split("### Exit status", 1)[1]
+    assert [int(row.split("|")[1]) for row in table.splitlines()[2:]] == [int(c) for c in ExitCode]
+    monkeypatch.setitem(EXIT_CODES, ExitCode.PARTIAL, "done, more or less")
+    assert exit_codes_table() not in README  # a changed meaning fails the cog check
+
+
+def test_help_lists_every_exit_code():
+    text = build_parser().format_help()
+    section = text.split("exit status:", 1)[1]
+    for code in ExitCode:
+        assert f"\n  {int(code):>3}  " in section

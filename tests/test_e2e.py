@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from newsmon.core.exits import ExitCode
 from tests.conftest import ROOT, free_port, run_cli
 
 pytestmark = pytest.mark.e2e
@@ -219,6 +220,14 @@ def test_serve_runs_ticks_on_schedule_and_stops_cleanly(site, tmp_path):
         finally:
             log.close()
     assert code == 0, (tmp_path / "serve.log").read_text()[-3000:]
+    served = (tmp_path / "serve.log").read_text()
+    # One line per tick for whoever watches; a clean stop; no telemetry from its server.
+    assert re.search(r"^newsmon serve: tick #1 (ok|partial) in \d+s: 4 sources, ", served, re.M), (
+        served[-3000:]
+    )
+    assert "never awaited" not in served and "RuntimeWarning" not in served, served[-3000:]
+    assert "telemetry" not in served.lower(), served[-3000:]
+    assert served.rstrip().endswith("newsmon serve: stopped"), served[-3000:]
     for _ in range(100):
         left = processes_with_env("PREFECT_HOME", str(tmp_path / "prefect"))
         if not left:
@@ -271,7 +280,15 @@ feeds = ["{fault}/feed/poisoned", "{fault}/feed/not-xml",
 poll_every = "1s"
 """
         )
-    second = tick(config_dir, db, prefect_server, site.now + timedelta(minutes=20))
+    # A source that cannot be polled makes the run "done with errors": exit 4, report on stdout.
+    partial = run_cli(
+        "--config", str(config_dir), "--db", str(db), "run",
+        "--now", (site.now + timedelta(minutes=20)).isoformat(), "--format", "json",
+        env=prefect_server, check=False,
+    )  # fmt: skip
+    assert partial.returncode == ExitCode.PARTIAL, partial.stderr[-3000:]
+    assert "1 of 6 sources could not be polled" in partial.stderr
+    second = json.loads(partial.stdout)
     con = sqlite3.connect(db)
     con.row_factory = sqlite3.Row
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -11,9 +11,10 @@ import sqlite_utils
 from newsmon import store
 from newsmon.core.clock import iso
 from newsmon.core.story_records import ArticleInput
+from newsmon.present.terminal import render_story, render_story_list
 from newsmon.store.stories import StoryStore
 from newsmon.stories.join import assign_version, merge_stories
-from newsmon.stories.read import list_stories, render_story, render_story_list, story_detail
+from newsmon.stories.read import list_stories, story_detail
 from tests.test_cluster import FR, PT, SAME_CITY, Item, fakesite_articles
 
 NOW = datetime(2024, 3, 6, 12, 0, tzinfo=UTC)

@@ -178,6 +178,7 @@ class TickReport:
 
     run_id: int | None = None
     sources_polled: int = 0
+    sources_failed: int = 0  # polled, but none of their feeds or sitemaps could be read
     feeds_ok: int = 0
     feeds_failed: int = 0
     discovered: int = 0

@@ -1,9 +1,14 @@
-"""Backfills that do not poll: JSON-lines imports and re-extraction from stored raw HTML."""
+"""Backfills that do not poll: JSON-lines imports and re-extraction from stored raw HTML.
+
+Problems with single inputs (a bad line, a damaged archive) are logged as warnings naming
+the file (and line) and counted in the totals returned; the CLI decides what to show.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import sys
+import logging
+import os
 import zlib
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -28,7 +33,9 @@ from newsmon.ingest.jsonl import (
     read_lines,
 )
 from newsmon.pipeline.article import rederive_version, store_outcome
+from newsmon.pipeline.tick import Progress
 
+LOGGER = logging.getLogger(__name__)
 IMPORT_SOURCE = "import"
 
 
@@ -39,34 +46,47 @@ def import_jsonl(
     clock: Clock,
     default_source: str | None = None,
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+    progress: Progress | None = None,
 ) -> dict[str, int]:
     """Import articles given as JSON lines; one bad line is reported (file:line) and skipped.
 
     A line without a publication date is stamped with ``clock``. A URL given on several lines
     of one import is imported once, from its last line (files in the order given): the
     earlier lines are reported as superseded, so re-importing the same files changes nothing.
+    ``progress`` hears ("import FILE", lines done, lines in the file).
     """
     settings = Settings()
     files = [str(path) for path in paths]
     totals = {"lines": 0, "new_version": 0, "unchanged": 0, "bad_lines": 0, "superseded": 0}
     last: dict[str, tuple[str, int]] = {}
+    sizes = dict.fromkeys(files, 0)
     for path in files:  # first pass: where each URL is given last
         for number, article in _jsonl_articles(path, max_line_bytes):
+            sizes[path] += 1
             if not isinstance(article, LineError):
                 last[article.url] = (path, number)
     for path in files:
-        for number, article in _jsonl_articles(path, max_line_bytes):
+        stage = f"import {Path(path).name}"
+        if progress:
+            progress(stage, 0, sizes[path])
+        for done, (number, article) in enumerate(_jsonl_articles(path, max_line_bytes), 1):
             totals["lines"] += 1
+            if progress:
+                progress(stage, done, sizes[path])
             if isinstance(article, LineError):
                 totals["bad_lines"] += 1
-                _report(f"{path}:{number}: skipped: {article}")
+                LOGGER.warning("%s:%d: skipped: %s", path, number, article)
                 continue
             where = last.get(article.url)
             if where is not None and where != (path, number):
                 totals["superseded"] += 1
-                _report(
-                    f"{path}:{number}: skipped: {Reason.DUPLICATE_URL}: {article.url} is given"
-                    f" again at {where[0]}:{where[1]}, and the last line wins"
+                LOGGER.warning(
+                    "%s:%d: skipped: %s: %s is given again at %s:%d, and the last line wins",
+                    path,
+                    number,
+                    Reason.DUPLICATE_URL,
+                    article.url,
+                    *where,
                 )
                 continue
             outcome = _outcome_from_article(article, default_source, clock.now())
@@ -94,8 +114,11 @@ def _jsonl_articles(
                 yield number, exc
 
 
-def _report(message: str) -> None:
-    print(f"newsmon: {message}", file=sys.stderr, flush=True)
+def _size(handle: Any) -> int:
+    try:
+        return os.fstat(handle.fileno()).st_size
+    except (OSError, ValueError):
+        return 0
 
 
 def import_warc(
@@ -106,6 +129,7 @@ def import_warc(
     clock: Clock,
     source_id: str | None = None,
     max_bytes: int | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, int]:
     """Import HTML responses from WARC/ARC files as article versions (idempotent).
 
@@ -113,6 +137,7 @@ def import_warc(
     the records before the damage are kept and the next file is read. Pages are cleaned by
     the same bounded workers as live pages (CleanPool: a time limit per page, a process that
     is killed when a parse will not return); a page that fails is recorded with its reason.
+    ``progress`` hears ("read FILE", bytes read, file size).
     """
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
@@ -142,20 +167,20 @@ def import_warc(
                 problem = _archive_start_problem(handle)
                 if problem:
                     totals["damaged_files"] += 1
-                    print(f"newsmon: {path}: damaged: {problem}", flush=True)
+                    LOGGER.warning("%s: damaged: %s", path, problem)
                     continue
+                size, stage = _size(handle), f"read {Path(path).name}"
                 batch: list[PageOutcome] = []
                 try:
                     for record in ArchiveIterator(handle, arc2warc=True):
                         totals["records"] += 1
+                        if progress:
+                            progress(stage, min(handle.tell(), size), size)
                         try:
                             outcome = _outcome_from_record(record, source_id, cap, clock.now())
                         except _Truncated as exc:
                             totals["truncated"] += 1
-                            print(
-                                f"newsmon: {path}: record for {exc} is truncated; skipped",
-                                flush=True,
-                            )
+                            LOGGER.warning("%s: record for %s is truncated; skipped", path, exc)
                             continue
                         if outcome is None:
                             totals["skipped"] += 1
@@ -167,12 +192,16 @@ def import_warc(
                             batch = []
                 except damage as exc:
                     totals["damaged_files"] += 1
-                    print(
-                        f"newsmon: {path}: damaged after {totals['records']} records: "
-                        f"{type(exc).__name__}: {exc}",
-                        flush=True,
+                    LOGGER.warning(
+                        "%s: damaged after %d records: %s: %s",
+                        path,
+                        totals["records"],
+                        type(exc).__name__,
+                        exc,
                     )
                 _clean_and_store(db, settings, pool, batch, totals)
+                if progress:
+                    progress(stage, size, size)
     return totals
 
 
@@ -309,10 +338,18 @@ def _when(value: Any) -> datetime | None:
     return moment if 1900 <= moment.year <= 2200 else None
 
 
-def reprocess(db: sqlite_utils.Database, settings: Settings) -> dict[str, int]:
-    """Re-derive every version from its stored raw HTML: text, fingerprint, diff and claims."""
+def reprocess(
+    db: sqlite_utils.Database, settings: Settings, *, progress: Progress | None = None
+) -> dict[str, int]:
+    """Re-derive every version from its stored raw HTML: text, fingerprint, diff and claims.
+
+    ``progress`` hears ("reprocess", articles done, articles to do).
+    """
     totals = {"versions": 0, "changed": 0, "failed": 0, "no_raw": 0}
-    for article_id in store.articles.versioned_article_ids(db):
+    article_ids = store.articles.versioned_article_ids(db)
+    if progress:
+        progress("reprocess", 0, len(article_ids))
+    for done, article_id in enumerate(article_ids, 1):
         with store.write_transaction(db):
             article = store.articles.article_by_url_or_id(db, str(article_id))
             assert article is not None
@@ -334,4 +371,6 @@ def reprocess(db: sqlite_utils.Database, settings: Settings) -> dict[str, int]:
                 if rederive_version(db, settings, article, version, previous, cleaned):
                     totals["changed"] += 1
                 previous = version
+        if progress:
+            progress("reprocess", done, len(article_ids))
     return totals

@@ -44,6 +44,7 @@ from newsmon.pipeline.alerts import deliver_alerts, plan_alerts
 from newsmon.pipeline.article import Derived, derive_ahead, store_outcome
 from newsmon.pipeline.prepare import as_prepared, page_context, prepare_page
 
+# Hears (stage, done, total) as work advances: ("fetch", URLs done, URLs due) in a tick.
 Progress = Callable[[str, int, int], None]
 
 FEED_ACCEPT = (
@@ -565,6 +566,8 @@ async def run_tick(
             )
             for discovery in discoveries:
                 report.discovered += len(discovery.items)
+                if discovery.polls and not any(p.outcome in GOOD_POLLS for p in discovery.polls):
+                    report.sources_failed += 1
                 for poll in discovery.polls:
                     if poll.outcome in GOOD_POLLS:
                         report.feeds_ok += 1

@@ -1,4 +1,4 @@
-"""Reference tables generated from the code: the README's settings and sources tables.
+"""Reference tables generated from the code: the README's settings, sources and exit codes.
 
 README.md holds them between cog markers; `cog -r README.md` regenerates them and
 tests/test_docs.py fails when they drift from the declarations in core/settings.py.
@@ -10,6 +10,7 @@ import dataclasses
 import json
 from typing import Any
 
+from newsmon.core.exits import EXIT_CODES
 from newsmon.core.settings import SECTIONS, Source, declared
 
 
@@ -29,6 +30,13 @@ def sources_table() -> str:
     for f in declared(Source):
         default = "required" if f.name in ("id", "name") else _default(f)
         rows.append(f"| `{f.name}` | {default} | {_cell(f.metadata['help'])} |")
+    return "\n".join(rows) + "\n"
+
+
+def exit_codes_table() -> str:
+    """Return the Markdown table of newsmon's exit codes and what each means."""
+    rows = ["| code | meaning |", "| --- | --- |"]
+    rows += [f"| {int(code)} | {_cell(meaning)} |" for code, meaning in EXIT_CODES.items()]
     return "\n".join(rows) + "\n"
 
 

@@ -62,6 +62,20 @@ def finish_run(
         )
 
 
+def finished_runs(db: sqlite_utils.Database, *, after: int = 0) -> list[dict[str, Any]]:
+    """Return the finished runs with an id above ``after``, oldest first, counts decoded."""
+    runs = list(
+        db.query(
+            "SELECT id, kind, status, started_at, finished_at, counts, error FROM runs "
+            "WHERE id > ? AND finished_at IS NOT NULL ORDER BY id",
+            [after],
+        )
+    )
+    for run in runs:
+        run["counts"] = json.loads(run["counts"]) if run["counts"] else None
+    return runs
+
+
 def stories_touched(db: sqlite_utils.Database, run_id: int) -> list[int]:
     """Return the stories holding an article that got a new version in this run."""
     return [

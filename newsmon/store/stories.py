@@ -416,19 +416,22 @@ def story_memberships(db: sqlite_utils.Database) -> dict[int, int]:
 # --- the read side ------------------------------------------------------------------------------
 
 
+# One order for every list of stories (`newsmon stories` and the report): stories with
+# casualty figures first, then the one whose member pages changed last, then the newest.
+_RANKED = """SELECT sa.story_id AS story_id, MAX(v.fetched_at) AS last_change,
+                    MAX(EXISTS (SELECT 1 FROM claims c
+                                WHERE c.version_id = v.id AND c.is_headline = 1)) AS has_figures
+             FROM story_articles sa JOIN versions v ON v.article_id = sa.article_id
+             GROUP BY sa.story_id"""
+
+
 def report_story_ids(db: sqlite_utils.Database, limit: int) -> list[int]:
     """Return the stories worth reporting: those with figures first, most recently changed."""
     if not db["story_articles"].exists():
         return []
     rows = db.execute(
-        """SELECT sa.story_id,
-                  MAX(v.fetched_at) AS last_seen,
-                  MAX(EXISTS (SELECT 1 FROM claims c
-                              WHERE c.version_id = v.id AND c.is_headline = 1)) AS has_figures
-           FROM story_articles sa JOIN versions v ON v.article_id = sa.article_id
-           GROUP BY sa.story_id
-           ORDER BY has_figures DESC, last_seen DESC, sa.story_id DESC
-           LIMIT ?""",
+        f"""SELECT story_id FROM ({_RANKED})
+            ORDER BY has_figures DESC, last_change DESC, story_id DESC LIMIT ?""",
         [limit],
     )
     return [int(row[0]) for row in rows]
@@ -450,22 +453,32 @@ def has_stories(db: sqlite_utils.Database) -> bool:
 def story_listing(
     db: sqlite_utils.Database, limit: int, seen_since: str | None
 ) -> list[dict[str, Any]]:
-    """Return open, non-empty stories, most recently seen first (only since ``seen_since``)."""
-    where = "status = 'open' AND articles > 0"
+    """Return open, non-empty stories in the report's order (only those seen since ``seen_since``).
+
+    Each row says whether the story has casualty figures and when a member page last changed.
+    """
+    where = "s.status = 'open' AND s.articles > 0"
     params: list[Any] = []
     if seen_since is not None:
-        where += " AND last_seen >= ?"
+        where += " AND s.last_seen >= ?"
         params.append(seen_since)
-    return list(
+    rows = list(
         db.query(
-            f"""SELECT id, title, key_terms, first_seen, last_seen, articles, outlets,
+            f"""SELECT s.id, s.title, s.key_terms, s.first_seen, s.last_seen, s.articles,
+                    s.outlets,
                     (SELECT COUNT(DISTINCT wire_group_id) FROM story_articles sa
-                     WHERE sa.story_id = stories.id AND sa.wire_group_id IS NOT NULL)
-                    AS wire_groups
-                FROM stories WHERE {where} ORDER BY last_seen DESC, id DESC LIMIT ?""",
+                     WHERE sa.story_id = s.id AND sa.wire_group_id IS NOT NULL)
+                    AS wire_groups,
+                    r.has_figures, r.last_change
+                FROM stories s JOIN ({_RANKED}) r ON r.story_id = s.id
+                WHERE {where}
+                ORDER BY r.has_figures DESC, r.last_change DESC, s.id DESC LIMIT ?""",
             [*params, int(limit)],
         )
     )
+    for row in rows:
+        row["has_figures"] = bool(row["has_figures"])
+    return rows
 
 
 def story_row(db: sqlite_utils.Database, story_id: int) -> dict[str, Any] | None:

@@ -1,4 +1,4 @@
-"""Reading stories back: listings, one story in detail, and their terminal rendering.
+"""Reading stories back: listings and one story in detail (newsmon.present renders them).
 
 A story keeps three kinds of evolution apart: edits of one URL (an article's versions),
 new articles joining the story (other reporting, other outlets, other languages), and
@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from newsmon.core.settings import StoriesSettings, parse_duration
-from newsmon.core.text import safe_text
 from newsmon.stories.features import display_term, stamp
 from newsmon.stories.index import StoryReads
 
@@ -122,121 +121,3 @@ def _wire_groups(reads: StoryReads, members: list[dict[str, Any]]) -> list[dict[
             }
         )
     return groups
-
-
-# --- terminal rendering -------------------------------------------------------------------------
-
-
-def _when(text: str | None) -> str:
-    return datetime.fromisoformat(text).strftime("%Y-%m-%d %H:%M") if text else "—"
-
-
-def _clip(text: object, width: int) -> str:
-    clean = safe_text(text if text is not None else "")
-    return clean if len(clean) <= width else clean[: max(0, width - 1)] + "…"
-
-
-def render_story_list(rows: list[dict[str, Any]]) -> str:
-    """Render a story listing for a terminal, one story per line."""
-    if not rows:
-        return "(no stories)"
-    lines = [f"{'ID':>6}  {'LAST SEEN':16}  {'ART':>4} {'OUT':>4} {'WIRE':>4}  TITLE"]
-    for row in rows:
-        marker = "" if row.get("active", True) else " (inactive)"
-        lines.append(
-            f"{row['id']:>6}  {_when(row['last_seen']):16}  {row['articles']:>4} "
-            f"{row['outlets']:>4} {row.get('wire_groups', 0):>4}  "
-            f"{_clip(row['title'] or '(untitled)', 70)}{marker}"
-        )
-        if row.get("key_terms"):
-            lines.append(
-                f"{'':>6}  {'':16}  {'':>4} {'':>4} {'':>4}  "
-                f"[{_clip(', '.join(row['key_terms']), 70)}]"
-            )
-    return "\n".join(lines)
-
-
-def render_story(detail: dict[str, Any]) -> str:
-    """Render one story for a terminal: summary, members, wire groups, history."""
-    lines = [f"story {detail['id']}: {_clip(detail['title'] or '(untitled)', 100)}"]
-    if detail["status"] == "merged":
-        lines.append(f"  merged into story {detail['merged_into']}")
-    span = f"{_when(detail['first_seen'])} → {_when(detail['last_seen'])}"
-    lines.append(
-        f"  {span} UTC · {detail['articles']} article(s) from {len(detail['outlets'])} "
-        f"outlet(s) · {'active' if detail['active'] else 'inactive'}"
-    )
-    if detail["key_terms"]:
-        lines.append(f"  key terms: {_clip(', '.join(detail['key_terms']), 100)}")
-    evolution = detail["evolution"]
-    copies = evolution["wire_copies"]
-    lines.append(
-        f"  evolution: {evolution['joined']} article(s) joined, "
-        f"{copies} syndicated cop{'y' if copies == 1 else 'ies'}, "
-        f"{evolution['edits']} edit(s) of member pages"
-    )
-    lines.append("")
-    lines.append("  articles:")
-    for member in detail["members"]:
-        how = {
-            "new_story": "first",
-            "joined": "joined",
-            "wire_copy": "copy",
-            "follow_up": "follow-up",
-        }.get(member["joined"], member["joined"])
-        score = f" {member['score']:.2f}" if member["score"] is not None else ""
-        group = f" wire#{member['wire_group_id']}" if member["wire_group_id"] else ""
-        lines.append(
-            f"    [{member['article_id']}] {_when(member['event_at'])}  "
-            f"{_clip(member['source_id'], 18):18}  {how}{score}{group}"
-        )
-        lines.append(f"        {_clip(member['title'] or '(untitled)', 90)}")
-        lines.append(f"        {_clip(member['url'] or '', 90)}")
-    if detail["wire_groups"]:
-        lines.append("")
-        lines.append("  wire groups:")
-        for group in detail["wire_groups"]:
-            credit = f", credit {group['credit']}" if group["credit"] else ""
-            lines.append(
-                f"    wire#{group['id']}: {len(group['members'])} copies{credit}; "
-                f"canonical [{group['canonical_article_id']}] "
-                f"{_clip(group['canonical_url'] or '', 70)}"
-            )
-            for copy in group["members"]:
-                how = copy["match_kind"] or "first"
-                contained = f" {copy['containment']:.0%}" if copy["containment"] is not None else ""
-                lines.append(
-                    f"      [{copy['article_id']}] {_clip(copy['source_id'], 18):18} "
-                    f"{how}{contained}"
-                )
-    if detail["history"]:
-        lines.append("")
-        lines.append("  history:")
-        for event in detail["history"]:
-            lines.append("    " + _event_text(event, detail["id"]))
-    return "\n".join(lines)
-
-
-def _event_text(event: dict[str, Any], story_id: int) -> str:
-    when = _when(event["at"])
-    kind = event["kind"]
-    if kind == "merge":
-        if event["story_id"] == story_id:
-            return f"{when}  merged story {event['other_story_id']} into this one"
-        return f"{when}  merged into story {event['story_id']}"
-    if kind == "split":
-        moved = len((event.get("detail") or {}).get("articles") or [])
-        if event["story_id"] == story_id:
-            return f"{when}  split: {moved} article(s) moved to story {event['other_story_id']}"
-        return f"{when}  split off story {event['story_id']} ({moved} article(s))"
-    if kind == "move":
-        if event["story_id"] == story_id:
-            return (
-                f"{when}  article {event['article_id']} moved here from story "
-                f"{event['other_story_id']} after an edit"
-            )
-        return (
-            f"{when}  article {event['article_id']} left for story {event['story_id']} "
-            "after an edit"
-        )
-    return f"{when}  {kind}"
