@@ -403,6 +403,8 @@ def _prefect_environment(settings: Settings) -> None:
     # Offline, telemetry only fails (an ERROR line and a traceback per run); it is ours to
     # switch off, yours to switch on by setting the variable.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # Prefect waits 20 s for it; a busy machine needs longer (serve waits 90 s for its own).
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 
 def _run_pipeline(
