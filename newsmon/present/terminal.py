@@ -144,7 +144,7 @@ def _fixed_width(body: list[list[str]], header: list[str]) -> int:
 def render_status(data: dict[str, Any], width: int | None) -> str:
     """Render sources with their health, counts, articles by status and the last runs."""
     lines = ["sources:"]
-    rows = []
+    rows, errors = [], []
     for s in data["sources"]:
         failures = s["consecutive_failures"]
         rows.append(
@@ -154,12 +154,17 @@ def render_status(data: dict[str, Any], width: int | None) -> str:
                 str(s["articles"]),
                 when(s["last_polled_at"]),
                 when(s["next_poll_at"]),
-                s["last_error"] or "",
             ]
         )
+        errors.append(s["last_error"] or "")
     if rows:
-        header = ["SOURCE", "HEALTH", "ARTICLES", "LAST POLL", "NEXT POLL", "LAST ERROR"]
-        lines += ["  " + line for line in table(header, rows, width=_less(width, 2), flexible=5)]
+        header = ["SOURCE", "HEALTH", "ARTICLES", "LAST POLL", "NEXT POLL"]
+        laid = table(header, rows, width=_less(width, 2), flexible=0, right=(2,))
+        lines.append("  " + laid[0])
+        for line, error in zip(laid[1:], errors, strict=True):
+            lines.append("  " + line)
+            if error:
+                lines.append("      last error: " + fit(error, _less(width, 18)))
     else:
         lines.append("  (none yet: `newsmon run` records the configured sources)")
     lines.append("counts: " + ", ".join(f"{k} {v}" for k, v in data["counts"].items()))
