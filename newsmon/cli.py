@@ -579,6 +579,11 @@ def cmd_extract(args: argparse.Namespace, settings: Settings, clock: Clock) -> i
             least,
         )
         article = None
+    if article is not None and article.lang is None:
+        # The page declares none: say the one its text is written in, as the pipeline does.
+        from newsmon.facts import detect_language
+
+        article.lang = detect_language(article.text, _lexicons(args))
     data = asdict(article) if article else None
     _out(json.dumps(data, indent=None if args.format == "jsonl" else 2, ensure_ascii=False) + "\n")
     return ExitCode.OK if article else ExitCode.NO_ARTICLE
@@ -649,13 +654,18 @@ def cmd_article(args: argparse.Namespace, settings: Settings, clock: Clock) -> i
     return ExitCode.OK
 
 
-def cmd_facts(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
-    from newsmon.facts import facts_record, load_lexicons
+def _lexicons(args: argparse.Namespace) -> Any:
+    from newsmon.facts import load_lexicons
 
     folder = Path(args.config) / "lexicons"
-    lexicons = load_lexicons(folder if folder.is_dir() else None)
+    return load_lexicons(folder if folder.is_dir() else None)
+
+
+def cmd_facts(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
+    from newsmon.facts import facts_record
     from newsmon.ingest.jsonl import LineError, facts_input, parse_object, read_lines
 
+    lexicons = _lexicons(args)
     name = "<stdin>" if args.input == "-" else args.input
     try:
         handle = sys.stdin.buffer if args.input == "-" else open(args.input, "rb")  # noqa: SIM115

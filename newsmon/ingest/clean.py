@@ -52,6 +52,10 @@ def extract_article(
             include_comments=False,
             include_tables=True,
             deduplicate=False,  # stateful across calls in one process: results would vary
+            # Dates from the page's own statements (meta tags, structured data, <time>, its
+            # URL); the extensive search reads any year in the text, a copyright line's
+            # included ("© 1998" made a product page 1998-01-01).
+            date_extraction_params={"original_date": True, "extensive_search": False},
             config=_CONFIG,
         )
     except (ValueError, TypeError, RecursionError, MemoryError) as exc:
@@ -66,7 +70,7 @@ def extract_article(
         url=url or data.get("url") or "",
         title=_clean_meta(data.get("title")),
         text=text,
-        author=_clean_meta(data.get("author")),
+        author=_authors(data.get("author")),
         published=_clean_meta(data.get("date")),
         sitename=_clean_meta(data.get("sitename")),
         lang=_clean_meta(data.get("language")) or page_language(html),
@@ -89,6 +93,20 @@ def page_language(html: str) -> str | None:
     head = html[:20_000]  # the declarations sit in the first bytes of the page
     found = _HTML_LANG.search(head) or _META_LANG.search(head)
     return language_tag(found.group(1)) if found else None
+
+
+def _authors(value: object) -> str | None:
+    """Return the authors once each: trafilatura joins its sources' spellings with "; "."""
+    text = _clean_meta(value)
+    if text is None:
+        return None
+    seen: dict[str, str] = {}
+    for name in text.split(";"):
+        name = " ".join(name.split())
+        key = name.casefold()
+        if name and (key not in seen or (seen[key].isupper() and not name.isupper())):
+            seen[key] = name  # "Jeffrey Gettleman" rather than "JEFFREY GETTLEMAN"
+    return "; ".join(seen.values()) or None
 
 
 def _clean_meta(value: object) -> str | None:
