@@ -6,6 +6,7 @@ look at both the rendered pixels and the DOM it built.
 
 from __future__ import annotations
 
+import json
 import shutil
 import struct
 import subprocess
@@ -20,7 +21,7 @@ import pytest
 
 from newsmon import store
 from newsmon.present.report import CSP, build_report
-from tests.test_timeline import T0, Page, Said, build_karsa, publish, put_story
+from tests.test_timeline import T0, Page, Said, add_sources, build_karsa, publish, put_story
 
 CHROMIUM = "/usr/bin/chromium"
 KILLED_RGB = (0xB3, 0x26, 0x1E)  # the colour of "killed" in cards and charts
@@ -301,3 +302,98 @@ def test_charts_cope_with_zero_huge_and_single_figures(db, settings):
     assert "1.5M" in axis and "0" in axis
     assert "about 1,200,000" in [t.text for t in charts[1].iter("text")]
     assert_inert(document)
+
+
+# --- a figure that changes often ---------------------------------------------------------------
+
+MEASURE = """<script>
+const out = [];
+for (const svg of document.querySelectorAll("figure.chart svg")) {
+  const marks = [...svg.querySelectorAll("text, g > circle, g > path")];
+  out.push(marks.map(t => {
+    const b = t.getBBox();
+    const cls = t.tagName === "text" ? t.getAttribute("class") : "dot";
+    return {text: t.textContent, cls: cls, x: b.x, y: b.y, w: b.width, h: b.height};
+  }));
+}
+const pre = document.createElement("pre");
+pre.id = "boxes";
+pre.textContent = JSON.stringify(out);
+document.body.appendChild(pre);
+</script>"""
+
+
+def build_busy(db: Any, settings: Any) -> list[int]:
+    """One page whose toll changes 30 times in a day, once downwards (a correction)."""
+    add_sources(db)
+    page = Page("https://meridian.example/karsa-live", "meridian")
+    values = [100 + 17 * i for i in range(30)]
+    values[21] = values[19] - 40  # a decrease
+    for i, value in enumerate(values):
+        text = f"At least {value} people have been killed in Karsa, officials said. Update {i}."
+        publish(
+            db, settings, page, text=text, at=T0 + timedelta(minutes=40 * i),
+            said=[Said("killed", "at_least", value, f"At least {value} people")],
+        )  # fmt: skip
+    put_story(db, 7, [page], title="Karsa live: the toll hour by hour")
+    return values
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return (
+        min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"]) > 0.5
+        and min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"]) > 0.5
+    )
+
+
+def test_labels_of_a_figure_that_changes_30_times_never_collide(browser, db, settings, tmp_path):
+    values = build_busy(db, settings)
+    report = build_report(db, now=T0 + timedelta(days=1))
+    page = tmp_path / "busy.html"
+    page.write_text(report, encoding="utf-8")
+    shot = tmp_path / "busy.png"
+    result = chromium(
+        f"--screenshot={shot}", "--window-size=1280,1400", page.as_uri(), tmp=tmp_path
+    )
+    assert shot.exists(), result.stderr[-2000:]
+    killed = np.all(png_pixels(shot, rows=1400) == np.array(KILLED_RGB), axis=2)
+    assert killed.sum() > 1000, killed.sum()  # the step line and its labels were drawn
+
+    # The same renderer measures every label of the chart: the report itself runs no script
+    # (its CSP forbids it), so a copy without the CSP carries the measuring one.
+    document = lxml.html.document_fromstring(report)
+    (chart,) = document.xpath("//section[@id='story-7']//figure[@class='chart']")
+    measured = tmp_path / "measure.html"
+    measured.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><style>"
+        + document.findtext(".//style")
+        + "</style></head><body>"
+        + lxml.html.tostring(chart, encoding="unicode")
+        + MEASURE
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    dom = chromium("--dump-dom", "--virtual-time-budget=5000", measured.as_uri(), tmp=tmp_path)
+    (drawn,) = json.loads(lxml.html.document_fromstring(dom.stdout).findtext(".//pre"))
+    boxes = [b for b in drawn if b["cls"] != "dot"]
+    dots = [b for b in drawn if b["cls"] == "dot"]
+    assert len(dots) >= 30
+    steps = [b for b in boxes if b["cls"] == "step"]
+    marks = [b for b in boxes if b["cls"] == "mark"]
+    assert len(steps) >= 4 and marks, boxes
+    collisions = [
+        (a["text"], b["text"])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if overlaps(a, b)
+    ]
+    assert collisions == []
+    covered = [(a["text"], i) for a in boxes for i, d in enumerate(dots) if overlaps(a, d)]
+    assert covered == []  # no label sits on a dot (nor a dot on a label)
+    # The current figure is always written; the correction is marked and says so.
+    assert f"at least {values[-1]}" in [s["text"] for s in steps]
+    assert [m["text"] for m in marks] == ["↓ decrease"]
+    svg = chart.find(".//svg")
+    assert len(svg.xpath(".//circle[@r='10']")) == 1  # the ring the label names
+    width = float(svg.get("viewbox").split()[2])  # lxml.html lowercases attribute names
+    assert all(b["x"] >= 0 and b["x"] + b["w"] <= width for b in boxes)  # none cut off

@@ -2,19 +2,24 @@
 
 One self-contained document: inline CSS, inline SVG, no JavaScript and no external resource,
 under a Content-Security-Policy that forbids scripts, so it opens offline and article text
-cannot run in it. Every piece of stored text goes through ``_e`` (HTML-escaped, quotes
-included); links are emitted only for plain http(s) URLs.
+cannot run in it. The page is rendered from Jinja2 templates shipped with the package
+(``newsmon/present/templates``) with autoescaping on: every stored string is escaped where
+it is written, attributes included. This module prepares what the templates show (times,
+figures, chart geometry); links are made only for plain http(s) URLs (the ``safe_url`` test).
 """
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
+import jinja2
+import markupsafe
 import sqlite_utils
 
 from newsmon import __version__, store
@@ -44,49 +49,61 @@ OUTLET_COLOURS = (
     "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666",
 )  # fmt: skip
 EDITS_WITH_DIFFS = 4
+DECREASE_COLOUR = "#b3261e"
+DECREASE_LABEL = "↓ decrease"
 
 # Browsers drop tabs and newlines inside a URL ("java\tscript:"): allow none, nor any space.
 _SAFE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+\Z", re.IGNORECASE)
 
 
-def _e(value: object) -> str:
-    """Escape text for HTML content and double-quoted attributes."""
-    return html.escape("" if value is None else str(value), quote=True)
+def safe_url(url: object) -> bool:
+    """Return True for a URL the report may link to: plain http(s), nothing hidden in it."""
+    return isinstance(url, str) and bool(_SAFE_URL.match(url))
 
 
-def _href(url: str | None) -> str | None:
-    """Return an escaped link target for http(s) URLs; anything else is not linked."""
-    if not url or not _SAFE_URL.match(url):
-        return None
-    return _e(url)
-
-
-def _link(url: str | None, text: str) -> str:
-    """Return ``text`` (already escaped) linked to ``url`` when the URL is safe to link."""
-    target = _href(url)
-    if target is None:
-        return text
-    return f'<a href="{target}" rel="noopener noreferrer nofollow">{text}</a>'
-
-
-def _when(text: str | None, *, year: bool = False) -> str:
+def when(text: str | None, *, year: bool = False) -> str:
+    """Return a stored time as people read it in the report ("20 Nov 10:00")."""
     moment = parse_iso(text)
     if moment is None:
         return "—"
     return moment.strftime("%-d %b %Y, %H:%M" if year else "%-d %b %H:%M")
 
 
-def _fig(figure: dict[str, Any] | None) -> str:
-    return _e(format_figure(figure))
-
-
-def _evidence(sentence: str, phrase: str | None) -> str:
-    """Return the escaped sentence with the words stating the figure marked."""
+def evidence(sentence: str, phrase: str | None) -> tuple[str, str, str]:
+    """Split a sentence around the words stating the figure: (before, phrase, after)."""
     at = sentence.find(phrase) if phrase else -1
     if at < 0 or not phrase:
-        return _e(sentence)
+        return sentence, "", ""
     end = at + len(phrase)
-    return f"{_e(sentence[:at])}<mark>{_e(phrase)}</mark>{_e(sentence[end:])}"
+    return sentence[:at], phrase, sentence[end:]
+
+
+def colour(kind: str) -> str:
+    return KIND_COLOURS.get(kind, "#455a64")
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("newsmon.present", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        when=when, fig=format_figure, colour=colour, evidence=evidence, num=lambda v: f"{v:.1f}"
+    )
+    env.tests["safe_url"] = safe_url
+    return env
+
+
+def _stylesheet() -> markupsafe.Markup:
+    """Return the report's CSS as written in templates/report.css (ours: not escaped)."""
+    env = _environment()
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, "report.css")
+    return markupsafe.Markup(source.strip())
 
 
 def build_report(
@@ -109,97 +126,44 @@ def build_report(
         )
         if t is not None
     ]
-    articles = store.articles.article_count(db)
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
-        '<meta name="referrer" content="no-referrer">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>newsmon report</title>",
-        f"<style>{_CSS}</style>",
-        "</head>",
-        "<body>",
-        '<header class="top">',
-        "<h1>newsmon <span>casualty figures by story</span></h1>",
-        f'<p class="meta">Generated {_e(_when(now.isoformat(), year=True))} UTC by newsmon '
-        f"{_e(__version__)} · {len(timelines)} stor{'y' if len(timelines) == 1 else 'ies'} · "
-        f"{articles} article{'' if articles == 1 else 's'} · times in UTC</p>",
-        "</header>",
-        "<main>",
-        _story_index(timelines),
-        *(_story_section(t) for t in timelines),
-        "</main>",
-        "</body>",
-        "</html>",
-    ]
-    return "\n".join(parts) + "\n"
-
-
-# --- sections -------------------------------------------------------------------------------
-
-
-def _anchor(story: dict[str, Any]) -> str:
-    return f"story-{int(story['id'])}"
-
-
-def _story_index(timelines: Sequence[dict[str, Any]]) -> str:
-    if not timelines:
-        return '<p class="empty">No stories yet. Run <code>newsmon run</code> first.</p>'
-    rows = []
-    for timeline in timelines:
-        story = timeline["story"]
-        figures = " ".join(
-            f'<span class="chip" style="--c:{_colour(kind)}">{_e(kind)} <b>{_fig(now)}</b></span>'
-            for kind, now in timeline["current"].items()
+    page = (
+        _environment()
+        .get_template("report.html")
+        .render(
+            csp=CSP,
+            css=_stylesheet(),
+            generated=when(now.isoformat(), year=True),
+            version=__version__,
+            articles=store.articles.article_count(db),
+            stories=[_story(t) for t in timelines],
         )
-        rows.append(
-            "<tr>"
-            f'<td><a href="#{_anchor(story)}">{_e(story["title"])}</a></td>'
-            f"<td class=figs>{figures or '<span class=dim>no figures</span>'}</td>"
-            f'<td class="num">{int(story["articles"])}</td>'
-            f'<td class="num">{len(story["outlets"])}</td>'
-            f'<td class="nowrap">{_e(_when(story["last_change"]))}</td>'
-            "</tr>"
-        )
-    return (
-        '<section class="index"><h2>Stories</h2><table class="list">'
-        "<thead><tr><th>Story</th><th>Current figures</th><th>Articles</th><th>Outlets</th>"
-        "<th>Last change</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></section>"
     )
+    return page.rstrip("\n") + "\n"
 
 
-def _story_section(timeline: dict[str, Any]) -> str:
+# --- what one story shows -------------------------------------------------------------------
+
+
+def _story(timeline: dict[str, Any]) -> dict[str, Any]:
     story = timeline["story"]
     colours = _outlet_colours(timeline)
-    outlets = ", ".join(_e(o["name"]) for o in story["outlets"])
-    parts = [
-        f'<section class="story" id="{_anchor(story)}">',
-        f"<h2>{_e(story['title'])}</h2>",
-        f'<p class="meta">Story {int(story["id"])} · {int(story["articles"])} article'
-        f"{'' if story['articles'] == 1 else 's'} from {outlets} · first seen "
-        f"{_e(_when(story['first_seen'], year=True))} · last change "
-        f"{_e(_when(story['last_change'], year=True))}</p>",
-        _cards(timeline),
-    ]
+    charts = []
     if timeline["kinds"]:
-        parts.append('<div class="charts">')
-        when = _time_range(timeline)
-        for kind, entries in timeline["kinds"].items():
-            parts.append(_chart(kind, entries, timeline["steps"].get(kind, []), colours, when))
-        parts.append("</div>")
-        parts.append(_legend(colours))
-        parts.append(_timeline_tables(timeline))
-    parts.append(_changes(timeline))
-    parts.append(_new_sentences(timeline))
-    parts.append("</section>")
-    return "\n".join(parts)
-
-
-def _colour(kind: str) -> str:
-    return KIND_COLOURS.get(kind, "#455a64")
+        span = _time_range(timeline)
+        charts = [
+            _chart(kind, entries, timeline["steps"].get(kind, []), colours, span)
+            for kind, entries in timeline["kinds"].items()
+        ]
+    return {
+        "anchor": f"story-{int(story['id'])}",
+        "story": story,
+        "current": [_card(kind, now) for kind, now in timeline["current"].items()],
+        "charts": charts,
+        "legend": list(colours.values()),
+        "kinds": timeline["kinds"],
+        "changes": _changes(timeline["latest_changes"]),
+        "fresh": [n for n in timeline["new_sentences"] if n["sentences"]],
+    }
 
 
 def _outlet_colours(timeline: dict[str, Any]) -> dict[str, tuple[str, str]]:
@@ -210,52 +174,65 @@ def _outlet_colours(timeline: dict[str, Any]) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _legend(colours: dict[str, tuple[str, str]]) -> str:
-    items = "".join(
-        f'<span class="key"><i style="background:{colour}"></i>{_e(name)}</span>'
-        for colour, name in colours.values()
-    )
-    return (
-        f'<p class="legend">{items}<span class="key"><i class="hollow"></i>stale</span>'
-        '<span class="key"><i class="ring"></i>decrease</span>'
-        '<span class="key"><i class="diamond"></i>disagreement</span></p>'
-    )
+def _card(kind: str, now: dict[str, Any]) -> dict[str, Any]:
+    previous = now.get("previous")
+    arrow = None
+    if previous:
+        arrow = "↑" if figure_level(now) > figure_level(previous) else "↓"
+    return {
+        "kind": kind,
+        "figure": now,
+        "arrow": arrow,
+        "also": list(dict.fromkeys(a["outlet_name"] for a in now["also"])),
+    }
 
 
-def _cards(timeline: dict[str, Any]) -> str:
-    if not timeline["current"]:
-        return '<p class="dim">No casualty figures reported in this story.</p>'
-    cards = []
-    for kind, now in timeline["current"].items():
-        previous = now.get("previous")
-        if previous:
-            arrow = "↑" if figure_level(now) > figure_level(previous) else "↓"
-            delta = f"{arrow} from {_fig(previous)}"
+def _changes(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The latest changes; the first few edits carry their side-by-side diff."""
+    out = []
+    diffs_left = EDITS_WITH_DIFFS
+    for change in changes:
+        shown = {**change, "rows": None}
+        if change["type"] not in ("figure", "article") and diffs_left > 0:
+            shown["rows"] = _diff_rows(change["diff"])
+            diffs_left -= 1
+        out.append(shown)
+    return out
+
+
+def _diff_rows(diff: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows of a two-column diff: old sentences left, new right, words marked in changes."""
+    rows: list[dict[str, Any]] = []
+    if diff.get("title"):
+        old, new = diff["title"]
+        rows.append({"kind": "title", "old": [("-", old)], "new": [("+", new)]})
+    for change in diff.get("changes", []):
+        op = change["op"]
+        if op == "equal":
+            rows.append({"kind": "same", "count": int(change.get("count", 0))})
+        elif op == "delete":
+            rows += [{"kind": "old", "old": [("-", s)], "new": []} for s in change.get("old", [])]
+        elif op == "insert":
+            rows += [{"kind": "new", "old": [], "new": [("+", s)]} for s in change.get("new", [])]
         else:
-            delta = "first figure"
-        source = _e(now["attributed_to"]) + " · " if now.get("attributed_to") else ""
-        also = ""
-        if now["also"]:
-            names = ", ".join(dict.fromkeys(_e(a["outlet_name"]) for a in now["also"]))
-            also = f'<div class="also">also {names}</div>'
-        flags = "".join(f'<span class="flag {_e(f)}">{_e(f)}</span>' for f in now["flags"])
-        cards.append(
-            f'<div class="card" style="--c:{_colour(kind)}">'
-            f'<div class="kind">{_e(kind)}{flags}</div>'
-            f'<div class="value">{_fig(now)}</div>'
-            f'<div class="delta">{delta}</div>'
-            f'<div class="src">{source}{_link(now["url"], _e(now["outlet_name"]))} · '
-            f"{_e(_when(now['time']))}</div>{also}"
-            f"<blockquote>{_evidence(now['sentence'], now.get('phrase'))}</blockquote>"
-            "</div>"
-        )
-    return '<div class="cards">' + "".join(cards) + "</div>"
+            words = change.get("words", [])
+            rows.append({"kind": "both", "old": _side(words, "-"), "new": _side(words, "+")})
+    return rows
+
+
+def _side(ops: Iterable[Sequence[str]], side: str) -> list[tuple[str, str]]:
+    """The words of one side of a sentence diff: ("=", text) kept, (side, text) marked."""
+    return [(op, text) for op, text in ops if op in ("=", side)]
 
 
 # --- the step chart ---------------------------------------------------------------------------
 
 _W, _H = 560, 230
 _LEFT, _RIGHT, _TOP, _BOTTOM = 64, 18, 26, 40
+# Text boxes are estimated from the font size: an advance of 0.62 em per character is above
+# what system-ui digits and lowercase letters take (bold 13px: about 7.5-8px each).
+_STEP_PX, _AXIS_PX, _MARK_PX = 13, 11, 11
+_EM = 0.62
 
 
 def _nice_scale(low: float, high: float, ticks: int = 4) -> tuple[float, float, float]:
@@ -311,372 +288,218 @@ def _time_range(timeline: dict[str, Any]) -> tuple[datetime, datetime]:
     return start, end
 
 
+Box = tuple[float, float, float, float]  # left, top, right, bottom in SVG units
+
+
+@dataclass(frozen=True)
+class Label:
+    """One text of a chart: where it is anchored and the box it is estimated to cover."""
+
+    x: float
+    y: float  # baseline
+    text: str
+    anchor: str  # start | middle | end
+    size: int  # font size in px
+
+    @property
+    def box(self) -> Box:
+        width = len(self.text) * self.size * _EM
+        left = {"start": self.x, "middle": self.x - width / 2, "end": self.x - width}[self.anchor]
+        return left, self.y - self.size * 0.85, left + width, self.y + self.size * 0.25
+
+
+def _clear(box: Box, others: Iterable[Box], gap: float = 2.0) -> bool:
+    x0, y0, x1, y1 = box
+    return all(
+        x1 + gap <= a0 or a1 + gap <= x0 or y1 + gap <= b0 or b1 + gap <= y0
+        for a0, b0, a1, b1 in others
+    )
+
+
+def _inside(box: Box, area: Box) -> bool:
+    return area[0] <= box[0] and box[2] <= area[2] and area[1] <= box[1] and box[3] <= area[3]
+
+
+def place_labels(
+    wanted: Sequence[Sequence[Label]],
+    obstacles: Sequence[Box],
+    area: Box,
+    *,
+    required: int = 0,
+) -> list[Label | None]:
+    """Place each label at the first of its positions that covers nothing drawn or placed.
+
+    ``wanted`` is in order of importance, each with its candidate positions; ``obstacles``
+    are what is drawn already (axis labels, dots, the step line). The first ``required``
+    labels are always placed, over a dot or the line if need be but never over another
+    label; any other label that fits nowhere is left out (None): its dot's tooltip and the
+    timeline table below still give it.
+    """
+    taken: list[Box] = list(obstacles)
+    labels: list[Box] = []
+    out: list[Label | None] = []
+    for index, candidates in enumerate(wanted):
+        inside = [c for c in candidates if _inside(c.box, area)]
+        chosen = next((c for c in inside if _clear(c.box, taken)), None)
+        if chosen is None and index < required:
+            chosen = next((c for c in inside if _clear(c.box, labels)), None)
+        if chosen is not None:
+            taken.append(chosen.box)
+            labels.append(chosen.box)
+        out.append(chosen)
+    return out
+
+
 def _chart(
     kind: str,
     entries: list[dict[str, Any]],
     steps: list[dict[str, Any]],
     colours: dict[str, tuple[str, str]],
-    when: tuple[datetime, datetime],
-) -> str:
-    """Return an inline SVG step chart of one kind's figure over time, one dot per statement."""
-    times = [parse_iso(e["time"]) for e in entries]
-    start, end = when
-    span = (end - start).total_seconds()
+    span: tuple[datetime, datetime],
+) -> dict[str, Any]:
+    """Return the geometry of an SVG step chart of one kind's figure, one dot per statement."""
+    start, end = span
+    seconds = (end - start).total_seconds()
     # Leave room on the right so the current figure's label fits after its step.
-    span_padded = span * 1.06
+    seconds_padded = seconds * 1.06
     bottom, top, tick = _value_scale([e["value"] for e in entries])
     plot_w, plot_h = _W - _LEFT - _RIGHT, _H - _TOP - _BOTTOM
 
     def x(moment: datetime | None) -> float:
-        seconds = (moment - start).total_seconds() if moment else 0.0
-        return _LEFT + plot_w * seconds / span_padded
+        offset = (moment - start).total_seconds() if moment else 0.0
+        return _LEFT + plot_w * offset / seconds_padded
 
     def y(value: float) -> float:
         return _TOP + plot_h * (1 - (value - bottom) / (top - bottom))
 
-    colour = _colour(kind)
-    svg = [
-        f'<figure class="chart"><figcaption style="--c:{colour}">{_e(kind)}</figcaption>'
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_W} {_H}" role="img" '
-        f'aria-label="{_e(kind)} over time">'
-    ]
-    # Grid and value axis.
+    grid: list[dict[str, Any]] = []
     value = bottom
     while value <= top + tick * 1e-6:
-        gy = y(value)
-        svg.append(
-            f'<line x1="{_LEFT}" x2="{_W - _RIGHT}" y1="{gy:.1f}" y2="{gy:.1f}" class="grid"/>'
-            f'<text x="{_LEFT - 8}" y="{gy + 4:.1f}" class="axis" text-anchor="end">'
-            f"{_e(_short_number(value))}</text>"
-        )
+        grid.append({"y": y(value), "label": Label(_LEFT - 8, y(value) + 4, _short(value),
+                                                   "end", _AXIS_PX)})  # fmt: skip
         value += tick
-    if bottom > 0:  # the axis does not start at zero: say so with a break mark
-        by = _H - _BOTTOM
-        svg.append(
-            f'<path d="M{_LEFT - 5},{by - 6}l10,-4M{_LEFT - 5},{by - 1}l10,-4" class="break"/>'
-        )
-    # Time axis on round moments; the day is shown at the first tick and when it changes.
+    ticks: list[dict[str, Any]] = []
     day = None
     for moment in _time_ticks(start, end):
-        tx = x(moment)
-        label = moment.strftime("%H:%M")
+        text = moment.strftime("%H:%M")
         if moment.date() != day:
-            label = moment.strftime("%-d %b ") + label
+            text = moment.strftime("%-d %b ") + text
             day = moment.date()
-        svg.append(
-            f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{_H - _BOTTOM}" y2="{_H - _BOTTOM + 5}" '
-            f'class="tick"/><text x="{tx:.1f}" y="{_H - _BOTTOM + 19}" class="axis" '
-            f'text-anchor="middle">{_e(label)}</text>'
+        ticks.append({"x": x(moment), "label": Label(x(moment), _H - _BOTTOM + 19, text,
+                                                     "middle", _AXIS_PX)})  # fmt: skip
+
+    dots = []
+    for entry in entries:
+        dot, name = colours.get(entry["outlet"], ("#455a64", entry["outlet"]))
+        flags = entry["flags"]
+        shape = "diamond" if "disagreement" in flags else "hollow" if "stale" in flags else "dot"
+        dots.append(
+            {
+                "cx": x(parse_iso(entry["time"])),
+                "cy": y(entry["value"]),
+                "r": 4 if entry["repeat"] else 5.5,
+                "colour": dot,
+                "shape": shape,
+                "decrease": "decrease" in flags,
+                "title": " · ".join(
+                    [name, format_figure(entry), when(entry["time"])]
+                    + ([f"according to {entry['attributed_to']}"] if entry["attributed_to"] else [])
+                    + ([", ".join(flags)] if flags else [])
+                ),
+            }
         )
-    # The story's figure as a step line running to the latest moment.
+
+    path = ""
+    points: list[tuple[float, float]] = []
+    wanted: list[list[Label]] = []
+    order: list[tuple[str, int]] = []
     if steps:
         points = [(x(parse_iso(s["time"])), y(s["value"])) for s in steps]
-        path = [f"M{points[0][0]:.1f},{points[0][1]:.1f}"]
-        for px, py in points[1:]:
-            path.append(f"H{px:.1f}V{py:.1f}")
-        path.append(f"H{x(end):.1f}")
-        svg.append(
-            f'<path d="{"".join(path)}" fill="none" stroke="{colour}" stroke-width="3" '
-            'stroke-linejoin="round"/>'
+        path = f"M{points[0][0]:.1f},{points[0][1]:.1f}" + "".join(
+            f"H{px:.1f}V{py:.1f}" for px, py in points[1:]
         )
-        previous_label_x = -1e9
-        for index, (step, (px, py)) in enumerate(zip(steps, points, strict=True)):
-            right = x(end) if index == len(steps) - 1 else points[index + 1][0]
-            lx = max(px + 4, previous_label_x + 4)
-            anchor = "start"
-            if right - px < 90 and index == len(steps) - 1:
-                lx, anchor = min(x(end), _W - _RIGHT), "end"
-            svg.append(
-                f'<text x="{lx:.1f}" y="{py - 8:.1f}" class="step" fill="{colour}" '
-                f'text-anchor="{anchor}">{_fig(step)}</text>'
-            )
-            previous_label_x = lx + 7 * len(format_figure(step))
-    # One dot per statement, in the outlet's colour; flags change its shape.
-    for entry, stated_at in zip(entries, times, strict=True):
-        dot, name = colours.get(entry["outlet"], ("#455a64", entry["outlet"]))
-        cx, cy = x(stated_at), y(entry["value"])
-        title = (
-            f"{name} · {format_figure(entry)} · {_when(entry['time'])}"
-            + (f" · according to {entry['attributed_to']}" if entry["attributed_to"] else "")
-            + (f" · {', '.join(entry['flags'])}" if entry["flags"] else "")
+        path += f"H{x(end):.1f}"
+        # The current figure first, then the decreases, the first figure, then the largest
+        # moves: when they cannot all be written, the ones that matter most are.
+        last = len(steps) - 1
+        moves = sorted(
+            range(1, last),
+            key=lambda i: -abs(steps[i]["value"] - steps[i - 1]["value"]),
         )
-        flags = entry["flags"]
-        if "disagreement" in flags:
-            shape = (
-                f'<path d="M{cx:.1f},{cy - 7:.1f}l7,7l-7,7l-7,-7z" fill="{dot}" '
-                'stroke="#fff" stroke-width="1.5"/>'
-            )
-        elif "stale" in flags:
-            shape = (
-                f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5.5" fill="#fff" stroke="{dot}" '
-                'stroke-width="2.5"/>'
-            )
+        for index in [last, *([0] if last else []), *moves]:
+            order.append(("step", index))
+    for index, d in enumerate(dots):
+        if d["decrease"]:
+            order.insert(1 if order else 0, ("decrease", index))
+    for what, index in order:
+        if what == "step":
+            px, py = points[index]
+            text = format_figure(steps[index])
+            level_end = x(end) if index == len(steps) - 1 else points[index + 1][0]
+            right = min(level_end, _W - _RIGHT) - 2
+            candidates = [
+                Label(px + 4, py - 8, text, "start", _STEP_PX),
+                Label(right, py - 8, text, "end", _STEP_PX),
+                Label(px - 4, py - 8, text, "end", _STEP_PX),
+                Label(px + 4, py + 18, text, "start", _STEP_PX),
+                Label(px - 4, py + 18, text, "end", _STEP_PX),
+                Label(px - 4, py - 24, text, "end", _STEP_PX),
+                Label(px + 4, py - 24, text, "start", _STEP_PX),
+            ]
         else:
-            shape = (
-                f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{4 if entry["repeat"] else 5.5}" '
-                f'fill="{dot}" stroke="#fff" stroke-width="1.5"/>'
-            )
-        if "decrease" in flags:
-            shape += (
-                f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="10" fill="none" stroke="#b3261e" '
-                'stroke-width="2"/>'
-            )
-        svg.append(f"<g><title>{_e(title)}</title>{shape}</g>")
-    svg.append("</svg></figure>")
-    return "".join(svg)
+            d = dots[index]
+            candidates = [
+                Label(d["cx"], d["cy"] + 25, DECREASE_LABEL, "middle", _MARK_PX),
+                Label(d["cx"], d["cy"] - 15, DECREASE_LABEL, "middle", _MARK_PX),
+                Label(d["cx"] + 13, d["cy"] + 4, DECREASE_LABEL, "start", _MARK_PX),
+                Label(d["cx"] - 13, d["cy"] + 4, DECREASE_LABEL, "end", _MARK_PX),
+                Label(d["cx"], d["cy"] + 38, DECREASE_LABEL, "middle", _MARK_PX),
+            ]
+        wanted.append(candidates)
+    # What labels must not cover: axis labels, dots (and rings), the step line itself.
+    obstacles = [g["label"].box for g in grid] + [t["label"].box for t in ticks]
+    for d in dots:
+        r = 10 if d["decrease"] else 7
+        obstacles.append((d["cx"] - r, d["cy"] - r, d["cx"] + r, d["cy"] + r))
+    if points:
+        ends = [*points[1:], (x(end), points[-1][1])]
+        for (px, py), (nx, ny) in zip(points, ends, strict=True):
+            obstacles.append((px, py - 2, nx, py + 2))  # the step's level
+            obstacles.append((nx - 2, min(py, ny), nx + 2, max(py, ny)))  # the rise or fall
+    # The current figure and every decrease are always written (the decreases after it).
+    required = (1 if steps else 0) + sum(1 for what, _ in order if what == "decrease")
+    area = (_LEFT, 0, _W, _H - _BOTTOM)  # inside the plot: not over the value axis
+    placed = place_labels(wanted, obstacles, area, required=required)
+    step_labels = [
+        label for (what, _), label in zip(order, placed, strict=True) if what == "step" and label
+    ]
+    marks = [
+        label
+        for (what, _), label in zip(order, placed, strict=True)
+        if what == "decrease" and label
+    ]
+    return {
+        "kind": kind,
+        "colour": colour(kind),
+        "width": _W,
+        "height": _H,
+        "left": _LEFT,
+        "right": _W - _RIGHT,
+        "axis_y": _H - _BOTTOM,
+        "grid": grid,
+        "broken_axis": bottom > 0,  # the axis does not start at zero: a break mark says so
+        "ticks": ticks,
+        "path": path,
+        "step_labels": step_labels,
+        "dots": dots,
+        "marks": marks,
+        "decrease_colour": DECREASE_COLOUR,
+    }
 
 
-def _short_number(value: float) -> str:
+def _short(value: float) -> str:
     if value >= 1_000_000:
         return f"{value / 1_000_000:g}M"
     if value >= 10_000:
         return f"{value / 1000:g}k"
     return f"{value:,.0f}" if value == int(value) else f"{value:g}"
-
-
-# --- tables ------------------------------------------------------------------------------------
-
-
-def _flags(entry: dict[str, Any]) -> str:
-    marks = []
-    if entry["repeat"]:
-        marks.append('<span class="flag repeat">repeat</span>')
-    for flag in entry["flags"]:
-        marks.append(f'<span class="flag {_e(flag)}">{_e(flag)}</span>')
-    notes = []
-    if entry.get("superseded_by"):
-        sup = entry["superseded_by"]
-        notes.append(
-            f"still says this after {_fig(sup)} from {_e(sup['outlet_name'])} "
-            f"({_e(_when(sup['time']))})"
-        )
-    for other in entry.get("disagrees_with") or []:
-        notes.append(f"{_e(other['outlet_name'])} said {_fig(other)} at {_e(_when(other['time']))}")
-    note = f'<div class="note">{"; ".join(notes)}</div>' if notes else ""
-    return "".join(marks) + note
-
-
-def _timeline_tables(timeline: dict[str, Any]) -> str:
-    parts = ['<details class="timeline" open><summary>Timeline of figures</summary>']
-    for kind, entries in timeline["kinds"].items():
-        rows = []
-        for entry in entries:
-            arrow = {"up": "↑", "down": "↓"}.get(entry["change"], "")
-            source = _e(entry["attributed_to"]) if entry["attributed_to"] else "—"
-            rows.append(
-                f'<tr class="{"repeat" if entry["repeat"] else "change"}">'
-                f'<td class="nowrap">{_e(_when(entry["time"]))}</td>'
-                f'<td class="fig nowrap">{_fig(entry)} <span class="arrow">{arrow}</span></td>'
-                f"<td>{_link(entry['url'], _e(entry['outlet_name']))} "
-                f'<span class="dim">v{int(entry["version"])}</span></td>'
-                f"<td>{source}</td>"
-                f"<td>{_flags(entry)}</td>"
-                f'<td class="sentence">{_evidence(entry["sentence"], entry.get("phrase"))}</td>'
-                "</tr>"
-            )
-        parts.append(
-            f'<h4 style="--c:{_colour(kind)}">{_e(kind)}</h4><table class="entries">'
-            "<thead><tr><th>Time</th><th>Figure</th><th>Outlet</th><th>Source</th>"
-            "<th>Flags</th><th>Evidence</th></tr></thead><tbody>" + "".join(rows) + "</tbody>"
-            "</table>"
-        )
-    parts.append("</details>")
-    return "".join(parts)
-
-
-def _changes(timeline: dict[str, Any]) -> str:
-    changes = timeline["latest_changes"]
-    if not changes:
-        return ""
-    items = []
-    diffs_left = EDITS_WITH_DIFFS
-    for change in changes:
-        when = f'<span class="when">{_e(_when(change["time"]))}</span>'
-        outlet = _e(change["outlet_name"])
-        if change["type"] == "figure":
-            old = _fig(change["old"]) if change["old"] else "no figure"
-            items.append(
-                f'<li class="figure">{when} <b style="color:{_colour(change["kind"])}">'
-                f"{_e(change['kind'])}</b> {old} → <b>{_fig(change['new'])}</b> "
-                f"<span class=dim>({_link(change['url'], outlet)})</span></li>"
-            )
-        elif change["type"] == "article":
-            title = _e(change["title"] or change["url"])
-            items.append(
-                f'<li class="article">{when} new article: {outlet}: '
-                f"{_link(change['url'], title)}</li>"
-            )
-        else:
-            deltas = "; ".join(
-                f"{_e(d['kind'])} {_fig(d['old'])} → {_fig(d['new'])}"
-                for d in change["fact_deltas"]
-            )
-            body = (
-                f'<li class="edit">{when} {_link(change["url"], outlet)} edited '
-                f"(version {int(change['version'])}): {_e(change['summary'])}"
-                + (f'<div class="deltas">{deltas}</div>' if deltas else "")
-            )
-            if diffs_left > 0:
-                body += _side_by_side(change["diff"])
-                diffs_left -= 1
-            items.append(body + "</li>")
-    return (
-        '<details class="changes" open><summary>Latest changes</summary><ul>'
-        + "".join(items)
-        + "</ul></details>"
-    )
-
-
-def _words(ops: Iterable[Sequence[str]], side: str) -> str:
-    out = []
-    for op, text in ops:
-        if op == "=":
-            out.append(_e(text))
-        elif op == side:
-            tag = "del" if side == "-" else "ins"
-            out.append(f"<{tag}>{_e(text)}</{tag}>")
-    return " ".join(out)
-
-
-def _side_by_side(diff: dict[str, Any]) -> str:
-    """Return a two-column table: the old version's sentences left, the new right."""
-    rows = []
-    if diff.get("title"):
-        old, new = diff["title"]
-        rows.append(
-            f'<tr class="title"><td><del>{_e(old)}</del></td><td><ins>{_e(new)}</ins></td></tr>'
-        )
-    for change in diff.get("changes", []):
-        op = change["op"]
-        if op == "equal":
-            count = int(change.get("count", 0))
-            rows.append(
-                f'<tr class="same"><td colspan="2">… {count} unchanged sentence'
-                f"{'' if count == 1 else 's'}</td></tr>"
-            )
-        elif op == "delete":
-            rows.extend(
-                f'<tr><td class="old"><del>{_e(s)}</del></td><td></td></tr>'
-                for s in change.get("old", [])
-            )
-        elif op == "insert":
-            rows.extend(
-                f'<tr><td></td><td class="new"><ins>{_e(s)}</ins></td></tr>'
-                for s in change.get("new", [])
-            )
-        else:
-            words = change.get("words", [])
-            rows.append(
-                f'<tr><td class="old">{_words(words, "-")}</td>'
-                f'<td class="new">{_words(words, "+")}</td></tr>'
-            )
-    return (
-        '<table class="diff"><thead><tr><th>Before</th><th>After</th></tr></thead><tbody>'
-        + "".join(rows)
-        + "</tbody></table>"
-    )
-
-
-def _new_sentences(timeline: dict[str, Any]) -> str:
-    fresh = [n for n in timeline["new_sentences"] if n["sentences"]]
-    if not fresh:
-        return ""
-    items = []
-    for item in fresh:
-        sentences = "".join(f"<li>{_e(s)}</li>" for s in item["sentences"])
-        title = _e(item["title"] or item["url"])
-        items.append(
-            f'<div class="fresh"><p>{_e(_when(item["time"]))} · {_e(item["outlet_name"])}: '
-            f"{_link(item['url'], title)}</p><ul>{sentences}</ul></div>"
-        )
-    return (
-        '<details class="new"><summary>New to the story, article by article</summary>'
-        + "".join(items)
-        + "</details>"
-    )
-
-
-_CSS = """
-:root { --ink: #1d2330; --dim: #5f6b7a; --line: #dde3ea; --bg: #f6f7f9; }
-* { box-sizing: border-box; }
-body { margin: 0; background: var(--bg); color: var(--ink);
-  font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; }
-main { max-width: 1180px; margin: 0 auto; padding: 0 20px 40px; }
-header.top { background: #1d2330; color: #fff; padding: 18px 20px; }
-header.top h1 { margin: 0 auto; max-width: 1140px; font-size: 22px; }
-header.top h1 span { font-weight: 400; color: #b9c3cf; font-size: 16px; margin-left: 8px; }
-header.top .meta { max-width: 1140px; margin: 4px auto 0; color: #b9c3cf; }
-h2 { margin: 0 0 4px; font-size: 22px; line-height: 1.25; }
-h4 { margin: 14px 0 6px; text-transform: capitalize; color: var(--c); }
-a { color: #1f5fa8; text-decoration: none; }
-a:hover { text-decoration: underline; }
-.meta, .dim { color: var(--dim); }
-.meta { margin: 0 0 14px; font-size: 14px; }
-section.index, section.story { background: #fff; border: 1px solid var(--line);
-  border-radius: 10px; padding: 18px 20px; margin: 20px 0; }
-table { border-collapse: collapse; width: 100%; }
-th { text-align: left; font-weight: 600; color: var(--dim); font-size: 13px;
-  border-bottom: 2px solid var(--line); padding: 6px 8px; }
-td { border-bottom: 1px solid var(--line); padding: 6px 8px; vertical-align: top; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.nowrap { white-space: nowrap; }
-td.figs { min-width: 330px; }
-.chip { display: inline-block; white-space: nowrap; border-left: 4px solid var(--c);
-  background: #f1f3f6; padding: 1px 8px; margin: 1px 4px 1px 0; border-radius: 3px;
-  font-size: 13px; }
-.cards { display: flex; flex-wrap: wrap; gap: 14px; margin: 6px 0 16px; }
-.card { flex: 1 1 300px; border: 1px solid var(--line); border-top: 5px solid var(--c);
-  border-radius: 8px; padding: 12px 14px; background: #fff; }
-.card .kind { text-transform: uppercase; letter-spacing: .06em; font-size: 13px;
-  font-weight: 700; color: var(--c); }
-.card .value { font-size: 34px; font-weight: 750; line-height: 1.15; margin: 2px 0;
-  font-variant-numeric: tabular-nums; }
-.card .delta { font-size: 15px; color: var(--ink); font-weight: 600; }
-.card .src, .card .also { font-size: 13px; color: var(--dim); margin-top: 4px; }
-.card blockquote { margin: 8px 0 0; padding-left: 10px; border-left: 3px solid var(--line);
-  color: var(--dim); font-size: 13px; font-style: italic; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 14px; }
-figure.chart { margin: 0; border: 1px solid var(--line); border-radius: 8px; padding: 8px 10px; }
-figure.chart figcaption { font-weight: 700; text-transform: capitalize; color: var(--c); }
-figure.chart svg { width: 100%; height: auto; display: block; }
-svg .grid { stroke: #e8ecf0; stroke-width: 1; }
-svg .tick { stroke: #9aa5b1; }
-svg .break { stroke: #5f6b7a; stroke-width: 1.5; fill: none; }
-svg .axis { fill: #5f6b7a; font-size: 11px; }
-svg .step { font-size: 13px; font-weight: 700; }
-.legend { font-size: 13px; color: var(--dim); margin: 8px 0 4px; }
-.legend .key { margin-right: 14px; white-space: nowrap; }
-.legend i { display: inline-block; width: 10px; height: 10px; border-radius: 50%;
-  margin-right: 5px; vertical-align: -1px; }
-.legend i.hollow { border: 2px solid #5f6b7a; }
-.legend i.ring { border: 2px solid #b3261e; }
-.legend i.diamond { background: #5f6b7a; border-radius: 0; transform: rotate(45deg) scale(.8); }
-details { margin-top: 14px; }
-summary { font-weight: 700; font-size: 16px; cursor: pointer; }
-table.entries td.sentence { color: var(--dim); font-size: 13px; max-width: 420px; }
-table.entries td.fig { font-weight: 700; font-variant-numeric: tabular-nums; }
-table.entries tr.repeat td.fig { font-weight: 400; color: var(--dim); }
-.arrow { color: #b3261e; }
-.flag { display: inline-block; font-size: 11px; font-weight: 700; text-transform: uppercase;
-  border-radius: 3px; padding: 0 5px; margin: 0 4px 2px 0; background: #eef1f4; color: var(--dim); }
-.flag.stale { background: #fff3cd; color: #7a5b00; }
-.flag.decrease { background: #fde2e1; color: #b3261e; }
-.flag.disagreement { background: #e9e3f7; color: #5b3fa0; }
-.note { font-size: 12px; color: var(--dim); }
-.changes ul { list-style: none; padding: 0; }
-.changes li { padding: 6px 0; border-bottom: 1px solid var(--line); }
-.when { display: inline-block; min-width: 92px; color: var(--dim);
-  font-variant-numeric: tabular-nums; }
-.deltas { margin: 2px 0 0 96px; font-weight: 600; }
-table.diff { margin: 8px 0 4px; font-size: 13px; table-layout: fixed; }
-table.diff td { width: 50%; }
-table.diff td.old { background: #fff6f6; }
-table.diff td.new { background: #f4fbf5; }
-table.diff tr.same td { color: var(--dim); text-align: center; background: #fafbfc; }
-del { background: #fbd5d3; color: #8c1d18; text-decoration: line-through; }
-mark { background: #fff1b8; color: inherit; font-weight: 600; font-style: normal; }
-ins { background: #cdeed3; color: #125c23; text-decoration: none; }
-.fresh p { margin: 8px 0 2px; }
-.fresh ul { margin: 0; }
-.empty { margin: 40px 0; font-size: 18px; }
-"""
