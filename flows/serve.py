@@ -147,7 +147,7 @@ def serve(
 
     # Until the runner takes over SIGTERM (it does when it starts), it stops the start-up.
     previous = signal.signal(signal.SIGTERM, on_term)
-    server: subprocess.Popen | None = None
+    server: subprocess.Popen[bytes] | None = None
     watcher = TickWatcher(db_path, announce, describe_tick)
     try:
         server = start_server(settings, env, log_path)

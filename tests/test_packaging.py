@@ -2,8 +2,16 @@
 
 import json
 import re
+import shutil
+import subprocess
+import sys
+import sysconfig
 import tomllib
+import venv
+import zipfile
 from pathlib import Path
+
+import pytest
 
 from newsmon.cli import build_parser
 from newsmon.core.settings import load_settings
@@ -48,3 +56,52 @@ def test_the_console_script_and_pins():
     assert tuple(int(x) for x in pins["SQLAlchemy"].split(".")[:2]) < (2, 1)
     constraints = (ROOT / "constraints.txt").read_text()
     assert "://" not in constraints  # no download URLs in the pin file
+
+
+@pytest.mark.timeout(600)
+def test_pip_install_prints_no_deprecation_of_ours_and_ships_the_templates(tmp_path):
+    """Build and install the project as pip does (offline); the report renders from the copy."""
+    source = tmp_path / "source"
+    for name in ("newsmon", "flows"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    wheels = tmp_path / "wheels"
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
+         "--wheel-dir", str(wheels), str(source)],
+        capture_output=True, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    output = built.stdout + built.stderr
+    assert built.returncode == 0, output
+    assert "deprecat" not in output.lower(), output
+    (wheel,) = wheels.glob("newsmon-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "newsmon/present/templates/report.html" in names
+    assert "newsmon/present/templates/report.css" in names
+
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    # Dependencies come from the running environment (no network), newsmon from the wheel.
+    (Path(site) / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    installed = subprocess.run(
+        [str(python), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)],
+        capture_output=True, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert installed.returncode == 0, installed.stderr
+    assert "deprecat" not in (installed.stdout + installed.stderr).lower()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "empty.db").touch()
+    report = subprocess.run(
+        [str(python), "-m", "newsmon.cli", "--db", "empty.db", "report", "--out", "r.html"],
+        capture_output=True, text=True, cwd=elsewhere,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )  # fmt: skip
+    assert report.returncode == 0, report.stderr
+    assert "No stories yet" in (elsewhere / "r.html").read_text()
