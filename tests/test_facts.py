@@ -102,7 +102,10 @@ CASES: list[tuple[str, str, list[dict]]] = [
     (
         "en",
         "A man was shot several times and died at a hospital.",
-        [{"kind": "killed", "value": 1, "rule": "shared_subject"}],
+        [
+            {"kind": "killed", "value": 1, "rule": "shared_subject"},
+            {"kind": "injured", "value": 0, "rule": "shot_not_killed"},  # the one shot died
+        ],
     ),
     ("en", "He was taken to a hospital where he died.", [{"kind": "killed", "value": 1}]),
     ("en", "She was treated and released.", [{"kind": "injured", "value": 1}]),
@@ -1443,7 +1446,7 @@ CASES: list[tuple[str, str, list[dict]]] = [
     (
         "en",
         "A teenager accidentally shot another teen, killing the youth.",
-        [{"kind": "killed", "value": 1}],
+        [{"kind": "killed", "value": 1}, {"kind": "injured", "value": 0}],
     ),
     ("es", "Un tiroteo mata a un joven comerciante", [{"kind": "killed", "value": 1}]),
     # --- round 2: a capital that opens a sentence demotes no figure ("Hubo 12 muertos")
@@ -1655,6 +1658,72 @@ CASES: list[tuple[str, str, list[dict]]] = [
         "en",
         "At least six die as protesters come under fire, in some of the worst violence in years.",
         [{"kind": "killed", "value": 6, "scope": "current"}],
+    ),
+    # everyone shot died: none is hurt ("injured 0", derived like shot-not-killed)
+    (
+        "en",
+        "Two people were shot, both fatally.",
+        [{"kind": "killed", "value": 2}, {"kind": "injured", "value": 0}],
+    ),
+    (
+        "pt",
+        "Dois homens foram baleados e morreram no local.",
+        [{"kind": "killed", "value": 2}, {"kind": "injured", "value": 0}],
+    ),
+    (
+        "es",
+        "Dos hombres fueron baleados; ambos murieron.",
+        [{"kind": "killed", "value": 2}, {"kind": "injured", "value": 0}],
+    ),
+    (
+        "fr",
+        "Deux hommes ont été touchés par balle et sont morts.",
+        [{"kind": "killed", "value": 2}, {"kind": "injured", "value": 0}],
+    ),
+    (
+        "en",
+        "Three people were shot; one died.",
+        [{"kind": "killed", "value": 1}, {"kind": "injured", "value": 2}],
+    ),
+    # a count named by the people after it: "Three victims, a man, a woman and a boy"
+    (
+        "en",
+        "Three victims, a 25-year-old man, a 26-year-old man, and a 33-year-old man, were taken "
+        "to a hospital with non-life threatening injuries.",
+        [{"kind": "injured", "value": 3}],
+    ),
+    (
+        "en",
+        "The gunman killed two people, a man and a woman, police said.",
+        [{"kind": "killed", "value": 2}],
+    ),
+    (
+        "fr",
+        "L'explosion a tué deux personnes, un homme et une femme.",
+        [{"kind": "killed", "value": 2}],
+    ),
+    (
+        "es",
+        "La explosión mató a dos personas, un hombre y una mujer.",
+        [{"kind": "killed", "value": 2}],
+    ),
+    (
+        "pt",
+        "A explosão matou duas pessoas, um homem e uma mulher.",
+        [{"kind": "killed", "value": 2}],
+    ),
+    (
+        "en",
+        "Betty Mungin, 55, Alexis Mungin, 29, and Armani Mungin, 8, were fatally shot.",
+        [{"kind": "killed", "value": 3}],
+    ),
+    # first-person words in quotes count no one: "“I'm hurt,” said his cousin"
+    ("en", "“I’m hurt,” said the boy’s cousin.", NONE),
+    # ages after "ages of" are ages: "between the ages of 11 and 15 hospitalized"
+    (
+        "en",
+        "Five children between the ages of 11 and 15 were hospitalized.",
+        [{"kind": "injured", "value": 5}],
     ),
     # a place or name before a people noun: "Long Beach woman and 4-year-old daughter"
     (

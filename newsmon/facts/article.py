@@ -221,7 +221,15 @@ def _resolve(found: list[tuple[Claim, NP]], text: str, lex: Lexicon) -> list[Cla
             c.kind == "killed" and c.span < top.span for c in claims if c.value
         )
         less = 0 if top is not None and id(top) in others and after_dead else dead
-        if top is not None and top.value is not None and top.value > less:
+        # "Two were shot; both died": everyone shot was killed, so none is hurt (0, stated).
+        all_died = (
+            kind == SHOT
+            and top is not None
+            and top.qualifier == "exact"
+            and top.value == less
+            and not any(c.kind == "injured" for c in out)
+        )
+        if top is not None and top.value is not None and (top.value > less or all_died):
             value = top.value - less
             out.append(
                 replace(

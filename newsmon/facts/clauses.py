@@ -280,6 +280,10 @@ def _subject_or_object(toks: list[Tok], k: int) -> NP | None:
             return None
         if tag != ",":
             continue
+        if toks[c + 1].tag == "&" and close == k and close - 1 > c + 1:
+            np = np_list_back(toks, close - 1)  # "A, B, and C, were shot": the list's end
+            if np is not None and np.count is not None:
+                return np
         if not _inserted(toks[c + 1 : close]):
             return None
         if c >= 1 and toks[c - 1].tag in NP_END:
@@ -296,6 +300,11 @@ def _subject_past_modifier(toks: list[Tok], k: int) -> NP | None:
     "nine other people on board also dead", "Two of four Americans kidnapped in Mexico are
     dead", "residents of the building were evacuated".
     """
+    ages = _before_ages(toks, k)
+    if ages < k and ages >= 0 and toks[ages].tag == "P":
+        np = np_list_back(toks, ages)  # "Five children between the ages of 11 and 15 were"
+        if np is not None and np.count is not None:
+            return np
     prepositions = 0
     for p in range(k, max(-1, k - 9), -1):
         t = toks[p]
@@ -318,6 +327,18 @@ def _subject_past_modifier(toks: list[Tok], k: int) -> NP | None:
             if np is not None and np.count is not None:
                 return np
     return None
+
+
+def _before_ages(toks: list[Tok], k: int) -> int:
+    """Step back over ages told after a noun: "between the ages of 11 and 15", "aged 5"."""
+    j = k
+    while j >= 0 and (toks[j].aux == "age" or (toks[j].tag in "&o,d" and j < k)):
+        j -= 1
+    if j == k or not any(t.aux == "age" for t in toks[j + 1 : k + 1]):
+        return k
+    if j >= 0 and toks[j].tag == "w" and toks[j].aux is None and j - 1 >= 0:
+        j -= 1  # "between"
+    return j
 
 
 def _opens_phrase(toks: list[Tok], j: int) -> bool:

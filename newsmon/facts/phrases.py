@@ -179,7 +179,7 @@ def np_list_back(toks: list[Tok], e: int) -> NP | None:
     while len(nps) > 1 and nps[-1].start > 0 and toks[nps[-1].start - 1].tag in "TX":
         nps.pop()
     nps.reverse()
-    return _mark_other(toks, _combine(nps))
+    return _mark_other(toks, _combine(_apposition(toks, nps)))
 
 
 def _before_age_apposition(toks: list[Tok], k: int) -> int:
@@ -343,7 +343,19 @@ def np_list_forward(toks: list[Tok], s: int) -> NP | None:
     bare_commas = toks[nps[0].end + 1].tag == "," if len(nps) > 1 else False
     if bare_commas and not joined and not nps[-1].self_:
         nps = nps[:1]  # "killing two, police said" is no list; "kills son, self" is
-    return _mark_other(toks, _combine(nps))
+    return _mark_other(toks, _combine(_apposition(toks, nps)))
+
+
+def _apposition(toks: list[Tok], nps: list[NP]) -> list[NP]:
+    """Read "Three victims, a 25-year-old man, a 26-year-old man and a 33-year-old man" as
+    three: a count followed, after a comma, by people who add up to it names them."""
+    head = nps[0]
+    if len(nps) < 3 or not head.count or head.count < 2 or toks[head.end + 1].tag != ",":
+        return nps
+    if sum(x.count or 0 for x in nps[1:]) != head.count:
+        return nps
+    named = NP(head.start, nps[-1].end, head.count, head.qty, head.qual, head.who)
+    return [named]
 
 
 def _mark_other(toks: list[Tok], np: NP) -> NP:

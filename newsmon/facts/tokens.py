@@ -369,12 +369,16 @@ def _demote_numbers(toks: list[Tok], lex: Lexicon) -> None:
             _demote_number(toks, i, lex)
     # "ages 13, 17 and 19", "two men, 24 and 31,": every number of an age list is an age.
     for i, t in enumerate(toks):
-        if t.tag == "U" and (t.aux == "age" or (i > 0 and toks[i - 1].low in lex.age_before)):
+        after_of = i > 1 and toks[i - 1].tag == "o" and toks[i - 2].low in lex.age_before
+        if t.tag == "U" and (
+            t.aux == "age" or (i > 0 and toks[i - 1].low in lex.age_before) or after_of
+        ):
             t.aux = "age"
+            # "ages" is part of the apposition: "Two children, ages 3 and 5,", "the ages of 11"
             if i > 0 and toks[i - 1].low in lex.age_before:
-                toks[
-                    i - 1
-                ].aux = "age"  # "ages": part of the apposition "Two children, ages 3 and 5,"
+                toks[i - 1].aux = "age"
+            elif after_of:
+                toks[i - 2].aux = "age"
             k = i + 1
             while k + 1 < n and toks[k].tag in ",&" and toks[k + 1].tag in "NU":
                 toks[k + 1].tag, toks[k + 1].aux = "U", "age"
