@@ -1725,6 +1725,85 @@ CASES: list[tuple[str, str, list[dict]]] = [
         "Five children between the ages of 11 and 15 were hospitalized.",
         [{"kind": "injured", "value": 5}],
     ),
+    # an age phrase keeps its words for the markers: "Há 25 anos, ... matou 111 presos"
+    (
+        "pt",
+        "Há 25 anos, a Polícia Militar invadiu o Pavilhão 9 e matou 111 presos.",
+        [{"kind": "killed", "value": 111, "scope": "historical"}],
+    ),
+    (
+        "es",
+        "Hace 25 años, un atentado en el mercado mató a 85 personas.",
+        [{"kind": "killed", "value": 85, "scope": "historical"}],
+    ),
+    (
+        "fr",
+        "Il y a 20 ans, un attentat dans le métro a tué 8 personnes.",
+        [{"kind": "killed", "value": 8, "scope": "historical"}],
+    ),
+    (
+        "en",
+        "25 years ago, a bomb in the market killed 85 people.",
+        [{"kind": "killed", "value": 85, "scope": "historical"}],
+    ),
+    # a date before a year reads as the year: "En décembre 2016, ... avait fait 29 morts"
+    (
+        "fr",
+        "Le 9 avril 2017, un attentat a fait 8 morts. En décembre 2016, un attentat contre une "
+        "église du Caire avait fait 29 morts.",
+        [
+            {"kind": "killed", "value": 8, "scope": "current"},
+            {"kind": "killed", "value": 29, "scope": "historical"},
+        ],
+    ),
+    (
+        "pt",
+        "Em 2 de outubro de 1992, a polícia matou 111 presos; em 2017, uma rebelião deixou "
+        "56 mortos.",
+        [
+            {"kind": "killed", "value": 111, "scope": "historical"},
+            {"kind": "killed", "value": 56, "scope": "current"},
+        ],
+    ),
+    (
+        "es",
+        "En marzo de 2004, los atentados de Madrid mataron a 193 personas. El ataque de 2017 "
+        "dejó 16 muertos.",
+        [
+            {"kind": "killed", "value": 193, "scope": "historical"},
+            {"kind": "killed", "value": 16, "scope": "current"},
+        ],
+    ),
+    (
+        "en",
+        "In November of 2012, a man was killed outside the bar. On Friday in 2013 two people "
+        "were shot.",
+        [{"kind": "killed", "value": 1, "scope": "historical"}, {"kind": "injured", "value": 2}],
+    ),
+    (
+        "fr",
+        "Le 13 novembre 2016, la France a rendu hommage aux victimes des attentats du 13 "
+        "novembre 2015, qui avaient fait 130 morts.",
+        [{"kind": "killed", "value": 130, "scope": "historical"}],
+    ),
+    # a trigger that is the noun of another verb's object: "matou 111 presos" (prisoners)
+    ("pt", "A polícia matou 111 presos.", [{"kind": "killed", "value": 111}]),
+    ("es", "Los guardias mataron a 3 reos.", [{"kind": "killed", "value": 3}]),
+    # a couple is two: "um casal", "un couple", "a couple"
+    ("pt", "Um casal foi encontrado morto dentro de casa.", [{"kind": "killed", "value": 2}]),
+    ("fr", "Un couple a été retrouvé mort à son domicile.", [{"kind": "killed", "value": 2}]),
+    ("en", "A couple was found dead in their home.", [{"kind": "killed", "value": 2}]),
+    # "y dos más resultaron heridas": more people after a clause that counted others
+    (
+        "es",
+        "Cinco personas perdieron la vida y dos más resultaron lesionadas.",
+        [{"kind": "killed", "value": 5}, {"kind": "injured", "value": 2}],
+    ),
+    (
+        "en",
+        "Two people were killed and two more were injured.",
+        [{"kind": "killed", "value": 2}, {"kind": "injured", "value": 2}],
+    ),
     # a place or name before a people noun: "Long Beach woman and 4-year-old daughter"
     (
         "en",
@@ -1962,6 +2041,28 @@ HEADLINES: list[tuple[str, str, str, int | None]] = [
     ("pt", "O atirador foi morto pela polícia.", "killed", None),
     ("pt", "O atirador matou duas pessoas e foi morto pela polícia.", "killed", 2),
     # A named person's natural death, a place or title before the noun: an obituary.
+    (
+        "pt",
+        "O cantor Fulano de Tal morreu nesta quinta-feira, aos 86 anos. Ele estava internado "
+        "para tratar de um câncer.",
+        "killed",
+        None,
+    ),
+    (
+        "pt",
+        "O cantor Fulano de Tal morreu nesta quinta-feira, aos 86 anos. Ele estava internado "
+        "para tratar de um câncer.",
+        "injured",
+        None,
+    ),
+    (
+        "es",
+        "El escritor Fulano de Tal ha muerto este domingo en Madrid a los 93 años.",
+        "killed",
+        None,
+    ),
+    ("fr", "L'écrivain Fulano est décédé samedi à l'âge de 87 ans.", "killed", None),
+    ("en", "The boy was listed in critical condition.", "injured", 1),
     ("en", "Hollywood actor dies aged 85 after a long illness", "killed", None),
     ("en", "Chicago man dies in drive-by shooting", "killed", 1),
 ]

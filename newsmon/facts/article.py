@@ -67,13 +67,21 @@ def extract_claims(
         }
         chunk_of = _chunks(toks)
         bare = set(chunk_of) - {c for t, c in zip(toks, chunk_of, strict=True) if t.tag in "TXWD"}
+        if 0 in bare:
+            # An opening chunk without a trigger ("Since 2011, ...") reaches up to a ";".
+            semi = next((c for t, c in zip(toks, chunk_of, strict=True) if t.tag == ";"), None)
+            opening = set(range(semi)) if semi is not None else set(chunk_of)
+        else:
+            opening = set()
         years = dated(toks, markers["historical"] + markers["cumulative"])
         source = attribution(original, toks, lex)
         sentence = original[start:end].strip()
         scopes: dict[int, str] = {}
         for raw in raws:
             scope = (
-                "forecast" if raw.forecast else scope_of(raw, markers, raws, chunk_of, bare, years)
+                "forecast"
+                if raw.forecast
+                else scope_of(raw, markers, raws, chunk_of, bare, years, opening)
             )
             if raw.rule == "share":
                 # "five children have been shot this year, two fatally": the group's time.
@@ -87,12 +95,20 @@ def extract_claims(
                 raw.is_subcount = any(chunk_of[m] in near for m in markers["subcount"])
             claim = _claim(toks, raw, scope, source, sentence, code)
             found.append((claim, raw.np))
-            if not _natural_death(toks, raw, markers["natural"], lex):
-                violent = True
-    if found and not violent and lex.events.isdisjoint(_plain_words(text, lex)):
+            hospital = raw.kind == "injured" and raw.np.ref and raw.np.count == 1
+            if not hospital and not _natural_death(toks, raw, markers["natural"], lex):
+                violent = (
+                    True  # "Ele estava internado": an illness, unless the text tells of violence
+                )
+    died = any(c.kind == "killed" for c, _ in found)
+    if died and not violent and lex.events.isdisjoint(_plain_words(text, lex)):
         # An obituary: every death told is one a person may die of age or illness, with the
         # age or the illness said, and nothing in the text is an attack, crash or disaster.
-        found = [(c, np) for c, np in found if c.kind != "killed"]
+        found = [
+            (c, np)
+            for c, np in found
+            if c.kind != "killed" and not (c.kind == "injured" and np.ref and c.value == 1)
+        ]
     return _resolve(found, original, lex)
 
 

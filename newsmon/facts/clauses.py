@@ -71,7 +71,7 @@ def claims_in_sentence(toks: list[Tok]) -> list[Raw]:
         used.update((raw.kind, k) for k in span)
         raw.forecast = raw.forecast or _forecast(toks, raw.trigger) or _forecast(toks, raw.np.start)
         found.append(raw)
-    found = _drop_modifiers(found)
+    found = _drop_nouns_in_objects(_drop_modifiers(found))
     found.extend(_elliptic_subcounts(toks, found, {k for _, k in used}))
     for raw in found:
         k = raw.np.start - 1
@@ -82,6 +82,21 @@ def claims_in_sentence(toks: list[Tok]) -> list[Raw]:
                 True  # "255 morts, dont 19 enfants"; not "blessés, dont deux mortellement"
             )
     return found
+
+
+def _drop_nouns_in_objects(found: list[Raw]) -> list[Raw]:
+    """Drop a trigger that is the noun of another verb's object: "matou 111 presos" (prisoners
+    killed, not 111 arrested), "mató a 3 detenidos"."""
+    objects = {(r.np.start, r.np.end): r.kind for r in found if r.rule == "object"}
+    return [
+        r
+        for r in found
+        if not (
+            r.rule == "subject"
+            and r.trigger == r.np.end + 1
+            and objects.get((r.np.start, r.np.end), r.kind) != r.kind
+        )
+    ]
 
 
 def _drop_modifiers(found: list[Raw]) -> list[Raw]:

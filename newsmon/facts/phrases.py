@@ -84,6 +84,22 @@ def _np_back(toks: list[Tok], e: int, unknown: bool = True) -> NP | None:
         if len(t.low) > 3 and t.low.endswith(("s", "x")) and (np.count or 0) > 1:
             return np
         return None
+    if (
+        t.other
+        and t.tag == "j"
+        and t.qty is None
+        and e >= 1
+        and toks[e - 1].tag == "N"
+        and toks[e - 1].qty != _ONE  # "d'un autre corps" is no count: see below
+        and e >= 2
+        and toks[e - 2].tag == "&"
+        and any(x.tag in "TX" for x in toks[: e - 2])
+    ):
+        # "cinco murieron y dos más resultaron heridas": after a clause that counted others;
+        # alone, "two more were injured" is an increment, not a total.
+        np = _number_np(toks, e - 1, e, None)
+        np.other = True
+        return np
     if t.other and t.tag in "jP" and not t.plural and t.qty is None:
         # "and another was wounded", "e outro ficou ferido", "et un autre blessé": one more
         # person, in a coordination; not "hundreds more", "d'un autre corps".

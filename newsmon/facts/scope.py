@@ -16,7 +16,7 @@ def scope_markers(
     text's own present is at least that year, so "in 2015" in a text that also says 2017 is
     another time, while "the 4th homicide in 2017" is not.
     """
-    flat = [(word, k) for k, t in enumerate(toks) for word in t.low.split(" ")]
+    flat = _dated_words(toks)
     hits = []
     for p, (word, k) in enumerate(flat):
         for marker in markers.get(word, ()):
@@ -24,6 +24,32 @@ def scope_markers(
                 hits.append(k)
                 break
     return hits
+
+
+def _dated_words(toks: list[Tok]) -> list[tuple[str, int]]:
+    """Return the words of a sentence with token indices; a date before a year reads as the
+    year alone, so "en décembre 2016", "du 13 novembre 2015", "em 2 de outubro de 1992" and
+    "in November of 2012" meet the markers "en {past}", "du {past}", "em {past}", "in {past}"."""
+    flat = [(word, k) for k, t in enumerate(toks) for word in t.low.split(" ")]
+    out: list[tuple[str, int]] = []
+    i = 0
+    while i < len(flat):
+        j = i
+        if flat[j][0].isdigit() and len(flat[j][0]) <= 2:
+            j += 1  # a day
+            if j < len(flat) and toks[flat[j][1]].tag == "o":
+                j += 1  # "2 de outubro"
+        if j < len(flat) and toks[flat[j][1]].aux == "month":
+            k = j + 1
+            if k < len(flat) and toks[flat[k][1]].tag == "o":
+                k += 1  # "outubro de 1992", "November of 2012"
+            if k < len(flat) and flat[k][0].isdigit() and len(flat[k][0]) == 4:
+                out.append(flat[k])
+                i = k + 1
+                continue
+        out.append(flat[i])
+        i += 1
+    return out
 
 
 def dated(toks: list[Tok], hits: list[int]) -> set[int]:
@@ -62,13 +88,15 @@ def scope_of(
     chunk_of: list[int],
     bare: set[int],
     years: set[int] | None = None,
+    opening: set[int] | None = None,
 ) -> str:
     """Say whether a claim is this event's figure, a running total or an old one.
 
     A marker counts for the claim nearest to it in the same comma-separated chunk; from a
     chunk without a trigger (``bare``) a marker that names a year (``years``) counts for the
     chunk on either side ("Le séisme de L'Aquila, en 2009, avait fait 309 morts"), and any
-    marker of an opening one for the whole sentence: "Since 2011, more than...".
+    marker of an opening one for the whole sentence up to a ";" (``opening``): "Since 2011,
+    more than...".
     """
     lo, hi = min(raw.np.start, raw.trigger), max(raw.np.end, raw.trigger)
     for m in markers.get("other_event", ()):
@@ -84,7 +112,8 @@ def scope_of(
                 and at in bare
                 and (at + 1 == chunk_of[lo] or at - 1 == chunk_of[hi])
             )
-            if not (near or beside or (at == 0 and 0 in bare)):
+            opens = at == 0 and 0 in bare and (opening is None or chunk_of[lo] in opening)
+            if not (near or beside or opens):
                 continue
             if not any(
                 _distance(o, m) < _distance(raw, m)

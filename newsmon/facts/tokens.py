@@ -413,6 +413,7 @@ def _demote_number(toks: list[Tok], i: int, lex: Lexicon) -> None:
             t.tag, t.end = "y", toks[last].end  # "a 24-year-old", "un homme de 24 ans"
             for k in range(i + 1, last + 1):
                 toks[k].tag = "x"
+                t.low += " " + toks[k].low  # "25 anos": scope markers read "há {num} anos"
             return
         if nxt.glued or nxt.tag in "uU" or (nxt.tag == "t" and nxt.aux == "month"):
             t.tag = "U"  # "1,200-page", "3-1", "5 years", "5 percent", "12 January"
