@@ -1877,6 +1877,43 @@ CASES: list[tuple[str, str, list[dict]]] = [
         "O ataque ocorre dois dias após um atentado que deixou 12 mortos.",
         [{"kind": "killed", "value": 12, "scope": "historical"}],
     ),
+    # a count over the first months of a year is a running total, not one event's toll
+    (
+        "pt",
+        "O país registrou 28 mil homicídios no primeiro semestre.",
+        [{"kind": "killed", "value": 28000, "scope": "cumulative"}],
+    ),
+    (
+        "en",
+        "The city recorded 40 deaths in the first half of the year.",
+        [{"kind": "killed", "value": 40, "scope": "cumulative"}],
+    ),
+    (
+        "fr",
+        "Le pays a recensé 900 homicides au premier semestre.",
+        [{"kind": "killed", "value": 900, "scope": "cumulative"}],
+    ),
+    (
+        "es",
+        "El país registró 900 homicidios en el primer semestre.",
+        [{"kind": "killed", "value": 900, "scope": "cumulative"}],
+    ),
+    # a participle of raising before the figure and its toll noun
+    (
+        "fr",
+        "Deux autres victimes sont mortes, portant à 7 le nombre de morts.",
+        [{"kind": "killed", "value": 7}],
+    ),
+    (
+        "es",
+        "Murieron otras dos personas, elevando a 7 el número de muertos.",
+        [{"kind": "killed", "value": 7}],
+    ),
+    (
+        "pt",
+        "Morreram mais duas pessoas, elevando para 7 o número de mortos.",
+        [{"kind": "killed", "value": 7}],
+    ),
 ]
 
 
