@@ -1914,6 +1914,57 @@ CASES: list[tuple[str, str, list[dict]]] = [
         "Morreram mais duas pessoas, elevando para 7 o número de mortos.",
         [{"kind": "killed", "value": 7}],
     ),
+    # a count across several incidents: every figure of the sentence is a running total
+    (
+        "en",
+        "4 dead, 17 wounded in weekend shootings across the city",
+        [
+            {"kind": "killed", "value": 4, "scope": "cumulative"},
+            {"kind": "injured", "value": 17, "scope": "cumulative"},
+        ],
+    ),
+    (
+        "en",
+        "Violent night in the capital leaves two dead, five others hurt",
+        [
+            {"kind": "killed", "value": 2, "scope": "cumulative"},
+            {"kind": "injured", "value": 5, "scope": "cumulative"},
+        ],
+    ),
+    (
+        "en",
+        "A woman was killed and three men were wounded in two shootings on Sunday.",
+        [
+            {"kind": "killed", "value": 1, "scope": "cumulative"},
+            {"kind": "injured", "value": 3, "scope": "cumulative"},
+        ],
+    ),
+    (
+        "fr",
+        "Trois morts et huit blessés lors des fusillades du week-end à Lyon.",
+        [
+            {"kind": "killed", "value": 3, "scope": "cumulative"},
+            {"kind": "injured", "value": 8, "scope": "cumulative"},
+        ],
+    ),
+    (
+        "es",
+        "Un fin de semana violento deja cuatro muertos y nueve heridos en la capital.",
+        [
+            {"kind": "killed", "value": 4, "scope": "cumulative"},
+            {"kind": "injured", "value": 9, "scope": "cumulative"},
+        ],
+    ),
+    (
+        "pt",
+        "Fim de semana violento deixa quatro mortos e nove feridos na capital.",
+        [
+            {"kind": "killed", "value": 4, "scope": "cumulative"},
+            {"kind": "injured", "value": 9, "scope": "cumulative"},
+        ],
+    ),
+    # one event called "shootings" stays one event
+    ("en", "Mosque shootings: 12 dead", [{"kind": "killed", "value": 12, "scope": "current"}]),
 ]
 
 

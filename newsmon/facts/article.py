@@ -83,6 +83,8 @@ def extract_claims(
                 if raw.forecast
                 else scope_of(raw, markers, raws, chunk_of, bare, years, opening)
             )
+            if scope == "current" and markers["roundup"]:
+                scope = "cumulative"  # "3 dead, 22 wounded in weekend shootings"
             if raw.rule == "share":
                 # "five children have been shot this year, two fatally": the group's time.
                 group = [scopes[id(o)] for o in raws if id(o) in scopes and o.trigger < raw.trigger]

@@ -101,6 +101,7 @@ _SCHEMA: dict[str, dict[str, str]] = {
         "other_event": _LIST,
         "natural": _LIST,
         "subcount": _LIST,
+        "roundup": _LIST,
     },
 }
 # Trigger roles: after its subject ("2 were killed", "3 dead"), before its object ("killing
@@ -483,7 +484,9 @@ def _build_lexicon(lang: str, data: dict[str, Any]) -> Lexicon:
 # after", "weeks after another") opens a clause about another event: claims after it are old.
 # natural: an age at death or an illness, for obituaries ("dies aged 85").
 # subcount: a count restricted to one hospital or one day ("the main hospital alone").
-_SCOPE_MARKERS = ("cumulative", "historical", "other_event", "natural", "subcount")
+# roundup: a count across several incidents ("in weekend shootings", "violent night"): every
+# figure of its sentence is a running total, none is one event's toll.
+_SCOPE_MARKERS = ("cumulative", "historical", "other_event", "natural", "subcount", "roundup")
 
 
 def _rarest_word(words: tuple[str, ...], phrases: dict[tuple[str, ...], Entry]) -> str:
