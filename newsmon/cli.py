@@ -27,7 +27,7 @@ from newsmon.core.exits import EXIT_CODES, ExitCode
 from newsmon.core.records import ArticleStatus
 from newsmon.core.settings import Settings, load_settings
 from newsmon.present import terminal
-from newsmon.present.export import export_rows
+from newsmon.present.export import export_rows, json_chunks
 from newsmon.versions.diff import diff_texts, render_text
 
 LOGGER = logging.getLogger("newsmon")
@@ -312,6 +312,11 @@ def _check_usage(parser: argparse.ArgumentParser, args: argparse.Namespace) -> N
             parser.error("backfill needs one of --since DATE, --jsonl FILE... or --warc FILE...")
         if until is not None and since is None:
             parser.error("--until needs --since")
+    if args.command == "serve" and args.format != "text":
+        parser.error(
+            f"serve writes one text line per tick; --format {args.format} is for commands "
+            "with one result (`newsmon status --format json` tells the served state)"
+        )
 
 
 # --- output --------------------------------------------------------------------------------
@@ -671,21 +676,21 @@ def cmd_facts(args: argparse.Namespace, settings: Settings, clock: Clock) -> int
         handle = sys.stdin.buffer if args.input == "-" else open(args.input, "rb")  # noqa: SIM115
     except OSError as exc:
         raise NewsmonError(f"{args.input}: cannot read: {exc.strerror}") from exc
-    lines = bad = 0
-    try:
+    counts = {"lines": 0, "bad_lines": 0}
+
+    def answers() -> Iterator[dict[str, Any]]:
         for number, line in read_lines(handle, settings.fetch.max_bytes):
-            lines += 1
+            counts["lines"] += 1
             try:
                 if isinstance(line, LineError):
                     raise line
                 identifier, text, lang = facts_input(parse_object(line))
-                out = facts_record(identifier, text, lang, lexicons)
+                yield facts_record(identifier, text, lang, lexicons)
             except LineError as exc:
-                bad += 1
+                counts["bad_lines"] += 1
                 LOGGER.warning("%s:%d: skipped: %s", name, number, exc)
-                continue
             except Exception as exc:  # one line never stops the others
-                bad += 1
+                counts["bad_lines"] += 1
                 LOGGER.warning(
                     "%s:%d: skipped: %s: %s: %s",
                     name,
@@ -694,14 +699,17 @@ def cmd_facts(args: argparse.Namespace, settings: Settings, clock: Clock) -> int
                     type(exc).__name__,
                     exc,
                 )
-                continue
-            _out(json.dumps(out, ensure_ascii=False) + "\n")
+
+    try:
+        # JSON lines out (text and jsonl), or one JSON array with --format json.
+        for chunk in json_chunks(answers(), args.format):
+            _out(chunk)
             if handle is sys.stdin.buffer:
                 _flush_stdout()  # a line in, a line out: pipelines see each answer at once
     finally:
         if handle is not sys.stdin.buffer:
             handle.close()
-    return _jsonl_exit({"lines": lines, "bad_lines": bad})
+    return _jsonl_exit(counts)
 
 
 def cmd_stories(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
@@ -797,29 +805,16 @@ def cmd_export(args: argparse.Namespace, settings: Settings, clock: Clock) -> in
         if args.out:
             try:
                 with open(args.out, "w", encoding="utf-8") as handle:
-                    for chunk in _export_chunks(db, args.format):
+                    for chunk in json_chunks(export_rows(db), args.format):
                         handle.write(chunk)
             except OSError as exc:
                 raise NewsmonError(f"{args.out}: cannot write: {exc.strerror}") from exc
         else:
-            for chunk in _export_chunks(db, args.format):
+            for chunk in json_chunks(export_rows(db), args.format):
                 _out(chunk)
     finally:
         db.close()
     return ExitCode.OK
-
-
-def _export_chunks(db: Any, form: str) -> Iterator[str]:
-    """Yield the export as JSON lines (the default), or as one JSON array (--format json)."""
-    rows = export_rows(db)
-    if form != "json":
-        for row in rows:
-            yield json.dumps(row, ensure_ascii=False, default=str) + "\n"
-        return
-    yield "["
-    for index, row in enumerate(rows):
-        yield ("\n" if index == 0 else ",\n") + json.dumps(row, ensure_ascii=False, default=str)
-    yield "\n]\n"
 
 
 if __name__ == "__main__":

@@ -162,6 +162,34 @@ def test_every_config_problem_is_reported_at_once(tmp_path):
     assert "fetch.timeout_s" in result.stderr and "fetch.retries" in result.stderr
 
 
+def test_every_problem_of_both_files_is_listed_with_its_file_and_key(tmp_path):
+    """Issue 15: `lang = "english"` refused, and every error at once, each naming file and key."""
+    settings = tmp_path / "settings.toml"
+    sources = tmp_path / "sources.toml"
+    settings.write_text("[fetch]\ntimeout_s = -1\nretries = 99\n[fetchh]\n")
+    sources.write_text(
+        '[[source]]\nid = "meridian"\nname = "Meridian"\nfeeds = ["https://m.example/rss"]\n'
+        'lang = "english"\n\n'
+        '[[source]]\nid = "second"\nname = "Second"\nfeeds = ["ftp://x"]\n'
+    )
+    db = tmp_path / "n.db"
+    for command in (["run", "--no-prefect"], ["status"], ["backfill", "--since", "2026-11-01"]):
+        result = run_cli("--config", str(tmp_path), "--db", str(db), *command, check=False)
+        assert result.returncode == ExitCode.ERROR, result.stderr
+        assert result.stdout == "" and "Traceback" not in result.stderr
+        assert result.stderr.splitlines() == [
+            "newsmon: error: 5 problems:",
+            f"  {settings}: fetch.timeout_s: must be > 0 s",
+            f"  {settings}: fetch.retries: must be in 0..10",
+            f"  {settings}: fetchh: unknown section [fetchh]",
+            f"  {sources}: source[0] (id='meridian').lang: not a language tag such as en, fr, "
+            "pt-BR: 'english'",
+            f"  {sources}: source[1] (id='second').feeds[0]: URL must start with http:// or "
+            "https://: 'ftp://x'",
+        ]
+    assert not db.exists()  # refused before the store was touched
+
+
 def test_a_foreign_sqlite_file_is_refused_untouched(tmp_path):
     other = tmp_path / "other.db"
     conn = sqlite3.connect(other)

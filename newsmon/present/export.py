@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import sqlite_utils
@@ -25,3 +26,21 @@ def export_rows(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
             ]
             article["versions"].append(version)
         yield article
+
+
+def json_chunks(rows: Iterable[Any], form: str) -> Iterator[str]:
+    """Yield ``rows`` as JSON lines, or as one JSON array when ``form`` is "json".
+
+    Each row is yielded as soon as it arrives (a streaming writer flushes per chunk), so a
+    long listing never sits whole in memory and `--format json` is still one valid document.
+    """
+    if form != "json":
+        for row in rows:
+            yield json.dumps(row, ensure_ascii=False, default=str) + "\n"
+        return
+    yield "["
+    first = True
+    for row in rows:
+        yield ("\n" if first else ",\n") + json.dumps(row, ensure_ascii=False, default=str)
+        first = False
+    yield "]\n" if first else "\n]\n"
