@@ -175,15 +175,30 @@ def test_facts_stops_quietly_when_its_reader_goes(tmp_path):
 # --- exit codes ---------------------------------------------------------------------------------
 
 
-def test_run_with_every_source_failing_is_an_error(tmp_path):
+@pytest.mark.parametrize("prefect", [False, pytest.param(True, marks=pytest.mark.e2e)],
+                         ids=["no-prefect", "prefect"])  # fmt: skip
+def test_run_with_every_source_failing_is_an_error_named_as_a_connection_failure(
+    tmp_path, request, prefect
+):
+    """Offline: exit 1, not 0; and the cause is the connection, not robots.txt."""
     folder = config(tmp_path, dead_source("down-1") + dead_source("down-2"))
     db = str(tmp_path / "n.db")
+    how = ["--no-prefect"] if not prefect else []
+    env = request.getfixturevalue("prefect_server") if prefect else None
     result = run_cli(
-        "--config", str(folder), "--db", db, "run", "--no-prefect", "--format", "json", check=False
-    )
+        "--config", str(folder), "--db", db, "run", *how, "--format", "json", env=env,
+        check=False,
+    )  # fmt: skip
     assert result.returncode == ExitCode.ERROR, result.stderr
-    assert json.loads(result.stdout)["sources_failed"] == 2  # the report is still printed
-    assert "every source failed" in result.stderr and "Traceback" not in result.stderr
+    report = json.loads(result.stdout)  # the report is still printed
+    assert report["sources_failed"] == 2 and report["errors"] == {"connect": 2}
+    assert "every source failed: none of the 2 polled could be read (connect 2)" in result.stderr
+    assert "Traceback" not in result.stderr and "telemetry" not in result.stderr.lower()
+    status = json.loads(run_cli("--config", str(folder), "--db", db, "status", "--format",
+                                "json", env=env).stdout)  # fmt: skip
+    for source in status["sources"]:
+        assert ": connect (robots.txt of http://127.0.0.1:" in source["last_error"]
+        assert "got no answer" in source["last_error"] and "disallow" not in source["last_error"]
 
 
 def test_run_with_some_sources_failing_is_done_with_errors(site, config_dir, tmp_path):

@@ -227,6 +227,11 @@ def test_serve_runs_ticks_on_schedule_and_stops_cleanly(site, tmp_path):
     )
     assert "never awaited" not in served and "RuntimeWarning" not in served, served[-3000:]
     assert "telemetry" not in served.lower(), served[-3000:]
+    # The server's own output goes to its log; with telemetry on, offline, it holds
+    # "ERROR | prefect.server.services.telemetry - Failed to send telemetry" within seconds.
+    server_log = (tmp_path / "prefect" / "server.log").read_text()
+    assert "PREFECT_API_URL=http://127.0.0.1:" in server_log, server_log[-3000:]  # its banner
+    assert "telemetry" not in server_log.lower(), server_log[-3000:]
     assert served.rstrip().endswith("newsmon serve: stopped"), served[-3000:]
     for _ in range(100):
         left = processes_with_env("PREFECT_HOME", str(tmp_path / "prefect"))

@@ -21,6 +21,7 @@ import pytest
 
 from newsmon import store
 from newsmon.present.report import CSP, build_report
+from tests.conftest import run_cli
 from tests.test_timeline import T0, Page, Said, add_sources, build_karsa, publish, put_story
 
 CHROMIUM = "/usr/bin/chromium"
@@ -348,9 +349,9 @@ def overlaps(a: dict, b: dict) -> bool:
 
 def test_labels_of_a_figure_that_changes_30_times_never_collide(browser, db, settings, tmp_path):
     values = build_busy(db, settings)
-    report = build_report(db, now=T0 + timedelta(days=1))
-    page = tmp_path / "busy.html"
-    page.write_text(report, encoding="utf-8")
+    page = tmp_path / "busy.html"  # written by the real CLI, as a person would
+    run_cli("--db", str(tmp_path / "newsmon.db"), "report", "--out", str(page))
+    report = page.read_text(encoding="utf-8")
     shot = tmp_path / "busy.png"
     result = chromium(
         f"--screenshot={shot}", "--window-size=1280,1400", page.as_uri(), tmp=tmp_path
