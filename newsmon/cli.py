@@ -653,7 +653,13 @@ def cmd_article(args: argparse.Namespace, settings: Settings, clock: Clock) -> i
         "recent_fetches": fetches,
     }
     text = terminal.render_article(
-        article, versions, fetches, diff_text, summary, full_text=args.text
+        article,
+        versions,
+        fetches,
+        diff_text,
+        summary,
+        full_text=args.text,
+        width=terminal.output_width(),
     )
     _emit(args, data, text)
     return ExitCode.OK
@@ -729,7 +735,7 @@ def cmd_stories(args: argparse.Namespace, settings: Settings, clock: Clock) -> i
 
 def cmd_story(args: argparse.Namespace, settings: Settings, clock: Clock) -> int:
     from newsmon.core.settings import parse_duration
-    from newsmon.facts.timeline import render_story_timeline, story_timeline
+    from newsmon.facts.timeline import story_timeline
     from newsmon.store.stories import StoryStore
     from newsmon.stories.read import story_detail
 
@@ -745,9 +751,10 @@ def cmd_story(args: argparse.Namespace, settings: Settings, clock: Clock) -> int
         )
     finally:
         db.close()
-    text = terminal.render_story(detail, terminal.output_width())
+    width = terminal.output_width()
+    text = terminal.render_story(detail, width)
     if timeline is not None:
-        text += "\n\n" + render_story_timeline(timeline)
+        text += "\n\n" + terminal.render_story_timeline(timeline, width, title=False)
     _emit(args, {"story": detail, "timeline": timeline}, text)
     return ExitCode.OK
 

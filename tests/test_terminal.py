@@ -144,3 +144,26 @@ def test_alerts_show_the_last_delivery_error(listing, tmp_path):
     out = run_cli("--config", str(folder), "--db", str(copy), "alerts", env={"COLUMNS": "200"})
     assert "failing" in out.stdout
     assert "2 attempt(s); last error: https://hook.example: HTTP 503" in out.stdout
+
+
+def url_only(line: str) -> bool:
+    return line.strip().startswith(("http://", "https://")) and " " not in line.strip()
+
+
+@pytest.mark.parametrize("columns", [60, 100])
+@pytest.mark.parametrize("command", ["articles", "stories", "story", "article", "alerts", "status"])
+def test_every_listing_fits_the_terminal_but_for_whole_urls(listing, command, columns):
+    """Every line fits $COLUMNS; a URL on a line of its own is kept whole (cut, it cannot be
+    opened). The story's figure timeline is fitted too, under one title."""
+    stories = json.loads(run_cli("--db", str(listing), "stories", "--format", "json").stdout)
+    karsa = next(row["id"] for row in stories if "Karsa" in row["title"])
+    args = {"story": ["story", str(karsa)], "article": ["article", "1"]}.get(command, [command])
+    out = run_cli("--db", str(listing), *args, env={"COLUMNS": str(columns)}).stdout
+    lines = out.splitlines()
+    assert len(lines) >= 2
+    assert [line for line in lines if len(line) > columns and not url_only(line)] == []
+    if command == "story":
+        assert "Timeline: killed" in out and "at least 240" in out
+        assert sum(line.startswith(f"story {karsa}:") for line in lines) == 1
+        timeline = lines[lines.index("Timeline: killed") :]
+        assert any(line.strip() == ROWS[0]["url"] for line in timeline)  # whole, on its own

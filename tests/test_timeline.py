@@ -18,16 +18,11 @@ from newsmon import store
 from newsmon.core.clock import iso
 from newsmon.core.records import Article, PageOutcome, Target
 from newsmon.core.settings import Settings
+from newsmon.core.text import safe_text
 from newsmon.facts import Claim
-from newsmon.facts.timeline import (
-    Figure,
-    fact_deltas,
-    format_figure,
-    render_story_timeline,
-    safe_text,
-    story_timeline,
-)
+from newsmon.facts.timeline import Figure, fact_deltas, format_figure, story_timeline
 from newsmon.pipeline.article import store_outcome
+from newsmon.present.terminal import render_story_timeline
 from newsmon.store.claims import StoryFactsReader
 
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import textwrap
 import time
 from collections.abc import Iterable, Sequence
 from types import TracebackType
@@ -18,6 +19,7 @@ from typing import IO, Any
 
 from newsmon.core.clock import parse_iso
 from newsmon.core.text import safe_text
+from newsmon.facts.timeline import format_figure
 
 LOGGER = logging.getLogger(__name__)
 
@@ -56,6 +58,25 @@ def fit(text: object, width: int | None) -> str:
     if space >= (width - 1) // 2:
         cut = clean[:space]
     return cut.rstrip(" ,;:-–—") + ELLIPSIS
+
+
+def fit_line(line: str, width: int | None) -> str:
+    """Return a laid-out line (safe text, its spacing kept) cut at a word boundary to
+    ``width``; a line that is one URL is kept whole (a cut URL cannot be opened)."""
+    if width is None or len(line) <= width:
+        return line
+    if " " not in line.strip() and "://" in line:
+        return line
+    if width <= 1:
+        return ELLIPSIS[:width]
+    space = line.rfind(" ", 0, width)
+    cut = line[:space] if space >= (width - 1) // 2 else line[: width - 1]
+    return cut.rstrip(" ,;:-–—") + ELLIPSIS
+
+
+def wrap(text: str, width: int | None) -> list[str]:
+    """Return prose as lines of at most ``width`` columns (one line when there is no limit)."""
+    return [text] if width is None else textwrap.wrap(text, max(width, 20), break_on_hyphens=False)
 
 
 def when(text: str | None) -> str:
@@ -130,9 +151,11 @@ def render_articles(rows: list[dict[str, Any]], width: int | None) -> str:
         header, body = header[:6], [r[:6] for r in body]
     lines = table(header, body, width=width, flexible=5, right=(0, 4))
     if guessed:
-        lines.append("* no publication date: the time it was first seen")
+        lines += wrap("* no publication date: the time it was first seen", width)
     if not with_urls:
-        lines.append("(URLs left out to fit the terminal: `newsmon article ID`, or --format json)")
+        lines += wrap(
+            "(URLs left out to fit the terminal: `newsmon article ID`, or --format json)", width
+        )
     return "\n".join(lines)
 
 
@@ -195,18 +218,27 @@ def render_article(
     diff_summary: tuple[int, int, str] | None,
     *,
     full_text: bool,
+    width: int | None = None,
 ) -> str:
-    """Render one article: its versions, the diff between two of them, recent fetches."""
+    """Render one article: its versions, the diff between two of them, recent fetches.
+
+    Its lines are fitted to ``width``, but for the URL, the diff and the full text."""
     lines = [
-        f"article {article['id']}  [{article['status']}]  {safe_text(article['url'])}",
-        f"source {safe_text(article['source_id'])}  first seen {when(article['first_seen'])}  "
-        f"published {when(article['published'])}",
+        *_with_url(f"article {article['id']}  [{article['status']}]", article["url"], width, "  "),
+        fit_line(
+            f"source {safe_text(article['source_id'])}  first seen "
+            f"{when(article['first_seen'])}  published {when(article['published'])}",
+            width,
+        ),
         f"versions ({len(versions)}):",
     ]
     for ver in versions:
         lines.append(
-            f"  v{ver['seq']}  {when(ver['fetched_at'])}  {len(ver['text']):>6} chars  "
-            f"{safe_text(ver['title'] or '')}"
+            fit_line(
+                f"  v{ver['seq']}  {when(ver['fetched_at'])}  {len(ver['text']):>6} chars  "
+                f"{safe_text(ver['title'] or '')}",
+                width,
+            )
         )
     if diff_summary is not None and diff_text is not None:
         old, new, summary = diff_summary
@@ -218,8 +250,11 @@ def render_article(
         lines.append("recent fetches:")
         for f in fetches:
             lines.append(
-                f"  {when(f['fetched_at'])}  {f['outcome']:<13} {f['status'] or '':<4} "
-                f"{safe_text(f['detail'] or '')}"
+                fit_line(
+                    f"  {when(f['fetched_at'])}  {f['outcome']:<13} {f['status'] or '':<4} "
+                    f"{safe_text(f['detail'] or '')}".rstrip(),
+                    width,
+                )
             )
     return "\n".join(lines)
 
@@ -301,13 +336,14 @@ def render_alerts(
         lines.append("(no alerts)")
     waiting = sum(1 for r in rows if not r.get("delivered_at"))
     if waiting and not webhooks:
-        lines.append(
+        lines += wrap(
             f"{waiting} alert(s) pending: no webhook is configured, so none is sent. "
             "Add URLs to [alerts] webhooks in settings.toml; pending alerts go out on the "
-            "next tick or with `newsmon alerts --deliver`."
+            "next tick or with `newsmon alerts --deliver`.",
+            width,
         )
     if delivery is not None:
-        lines.append("delivery: " + ", ".join(f"{k} {v}" for k, v in delivery.items()))
+        lines += wrap("delivery: " + ", ".join(f"{k} {v}" for k, v in delivery.items()), width)
     return "\n".join(lines)
 
 
@@ -342,8 +378,8 @@ def render_story_list(rows: list[dict[str, Any]], width: int | None = None) -> s
 
 def render_story(detail: dict[str, Any], width: int | None = None) -> str:
     """Render one story: summary, members, wire groups, history."""
-    room = 100 if width is None else max(40, width - 8)
-    lines = [f"story {detail['id']}: {fit(detail['title'] or '(untitled)', room)}"]
+    room = 100 if width is None else max(20, width - 8)
+    lines = [f"story {detail['id']}: {fit(detail['title'] or '(untitled)', None)}"]
     if detail["status"] == "merged":
         lines.append(f"  merged into story {detail['merged_into']}")
     span = f"{when(detail['first_seen'])} → {when(detail['last_seen'])}"
@@ -394,7 +430,7 @@ def render_story(detail: dict[str, Any], width: int | None = None) -> str:
     if detail["history"]:
         lines += ["", "  history:"]
         lines += ["    " + _event_text(event, detail["id"]) for event in detail["history"]]
-    return "\n".join(lines)
+    return "\n".join(fit_line(line, width) for line in lines)
 
 
 def _event_text(event: dict[str, Any], story_id: int) -> str:
@@ -419,6 +455,144 @@ def _event_text(event: dict[str, Any], story_id: int) -> str:
             f"{at}  article {event['article_id']} left for story {event['story_id']} after an edit"
         )
     return f"{at}  {kind}"
+
+
+def render_story_timeline(
+    timeline: dict[str, Any],
+    width: int | None = None,
+    *,
+    title: bool = True,
+    sentences_per_article: int = 3,
+) -> str:
+    """Render a story's figure timeline (times in UTC), each line fitted to ``width``.
+
+    ``title=False`` leaves out the story's title line (`newsmon story` prints it above)."""
+    story = timeline["story"]
+    lines = [f"story {story['id']}: {safe_text(story['title'])}"] if title else []
+    lines += [
+        f"  {story['articles']} article(s) from {len(story['outlets'])} outlet(s): "
+        + ", ".join(safe_text(o["name"]) for o in story["outlets"]),
+        f"  first seen {when(story['first_seen'])} UTC · last change "
+        f"{when(story['last_change'])} UTC",
+        "",
+        "Current figures",
+    ]
+    if not timeline["current"]:
+        lines.append("  (no casualty figures)")
+    pad = " " * max((len(k) for k in timeline["current"]), default=0)
+    for kind, now in timeline["current"].items():
+        was = f"  (was {format_figure(now['previous'])})" if now["previous"] else "  (new)"
+        flags = f"  [{', '.join(now['flags'])}]" if now["flags"] else ""
+        lines.append(f"  {kind:<{len(pad)}}  {format_figure(now)}{was}{flags}")
+        lines += _with_url(
+            f"  {pad}  {_source(now)}, {when(now['time'])}", now["url"], width, sep="  "
+        )
+        lines.append(f"  {pad}  “{_clip(now['sentence'], 150)}”")
+        if now["also"]:
+            names = ", ".join(dict.fromkeys(safe_text(a["outlet_name"]) for a in now["also"]))
+            lines.append(f"  {pad}  also: {names}")
+    for kind, entries in timeline["kinds"].items():
+        lines += ["", f"Timeline: {kind}"]
+        for entry in entries:
+            lines.append(_timeline_row(entry, width))
+            detail = (
+                f"according to {safe_text(entry['attributed_to'])}; "
+                if entry["attributed_to"]
+                else ""
+            )
+            lines += _with_url(f"  {'':16}  {detail}", entry["url"], width)
+            if entry["superseded_by"]:
+                sup = entry["superseded_by"]
+                lines.append(
+                    f"  {'':16}  stale: {format_figure(sup)} published {when(sup['time'])} "
+                    f"by {safe_text(sup['outlet_name'])}"
+                )
+            for other in entry["disagrees_with"]:
+                lines.append(
+                    f"  {'':16}  disagrees with {safe_text(other['outlet_name'])}: "
+                    f"{format_figure(other)} at {when(other['time'])}"
+                )
+    if timeline["latest_changes"]:
+        lines += ["", "Latest changes"]
+        for change in timeline["latest_changes"]:
+            lines.extend(_render_change(change))
+    fresh = [n for n in timeline["new_sentences"] if n["sentences"]]
+    if fresh:
+        lines += ["", "New to the story"]
+        for item in fresh:
+            count = len(item["sentences"])
+            lines.append(
+                f"  {when(item['time'])}  {safe_text(item['outlet_name'])}: "
+                f"{_clip(item['title'] or item['url'], 80)} ({count} new sentence"
+                f"{'' if count == 1 else 's'})"
+            )
+            for sentence in item["sentences"][:sentences_per_article]:
+                lines.append(f"      • {_clip(sentence, 140)}")
+            if count > sentences_per_article:
+                lines.append(f"      … and {count - sentences_per_article} more")
+    if timeline.get("suppressed"):
+        lines += ["", "Reverts (not reported as changes)"]
+        for item in timeline["suppressed"]:
+            lines += _with_url(
+                f"  {when(item['time'])}  v{item['version']} is the same text as version id "
+                f"{item['revert_of']}:",
+                item["url"],
+                width,
+            )
+    return "\n".join(fit_line(line, width) for line in lines)
+
+
+def _timeline_row(entry: dict[str, Any], width: int | None) -> str:
+    """One figure of a timeline; the outlet's column gives way first on a narrow terminal."""
+    marks = []
+    if entry["change"] in ("up", "down") and not entry["repeat"]:
+        marks.append("↑" if entry["change"] == "up" else "↓")
+    if entry["repeat"]:
+        marks.append("repeat")
+    marks += entry["flags"]
+    tail = f" v{entry['version']:<2} {' '.join(marks)}".rstrip()
+    head = f"  {when(entry['time'])}  {format_figure(entry):<16} "
+    room = 28 if width is None else max(8, min(28, width - len(head) - len(tail)))
+    return f"{head}{_clip(entry['outlet_name'], room):<{room}}{tail}"
+
+
+def _with_url(text: str, url: str | None, width: int | None, sep: str = " ") -> list[str]:
+    """``text`` and the URL on one line when it fits, else the URL on a line of its own
+    (indented as ``text``); a blank ``text`` is the URL's indent."""
+    url = safe_text(url or "")
+    if not text.strip():
+        return [text + url]
+    line = f"{text.rstrip()}{sep}{url}" if url else text.rstrip()
+    if width is None or len(line) <= width or not url:
+        return [line]
+    return [text.rstrip(), " " * (len(text) - len(text.lstrip())) + url]
+
+
+def _source(data: dict[str, Any]) -> str:
+    outlet = safe_text(data.get("outlet_name") or data.get("outlet") or "")
+    who = data.get("attributed_to")
+    return f"{safe_text(who)} — {outlet}" if who else outlet
+
+
+def _clip(text: str, width: int) -> str:
+    text = safe_text(text)
+    return text if len(text) <= width else text[: width - 1] + ELLIPSIS
+
+
+def _render_change(change: dict[str, Any]) -> list[str]:
+    at = when(change["time"])
+    outlet = safe_text(change["outlet_name"])
+    if change["type"] == "figure":
+        old = format_figure(change["old"]) if change["old"] else "none"
+        return [f"  {at}  {change['kind']}: {old} → {format_figure(change['new'])}  ({outlet})"]
+    if change["type"] == "article":
+        return [f"  {at}  new page: {outlet}: {_clip(change['title'] or change['url'], 90)}"]
+    lines = [f"  {at}  edit: {outlet} v{change['version']}: {safe_text(change['summary'])}"]
+    for delta in change["fact_deltas"]:
+        lines.append(
+            f"      {delta['kind']}: {format_figure(delta['old'])} → {format_figure(delta['new'])}"
+        )
+    return lines
 
 
 # --- progress -------------------------------------------------------------------------------------
