@@ -5,16 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-KINDS = (
-    "killed",
-    "injured",
-    "missing",
-    "displaced",
-    "evacuated",
-    "arrested",
-    "kidnapped",
-    "affected",
-)
+from newsmon.core.records import CLAIM_KINDS
+
+KINDS = CLAIM_KINDS  # one definition, in core.records
 QUALIFIERS = ("exact", "at_least", "more_than", "about", "up_to", "vague")
 # current: the reported event's figure; cumulative: a running total ("since 2011");
 # historical: another time ("in 2015", "last year"); forecast: not a toll ("could kill").

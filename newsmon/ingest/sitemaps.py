@@ -26,6 +26,7 @@ from newsmon.core.urls import canonical_url
 from newsmon.ingest.dates import parse_date, timestamp
 from newsmon.ingest.feeds import NewestItems, clean_title, is_http, lang_tag, parse_feed
 from newsmon.ingest.xmlprep import (
+    SAFE_XML,
     clip,
     ends_inside,
     first_char,
@@ -95,12 +96,7 @@ def _parse_xml_sitemap(
         events=("end",),
         tag=("{*}url", "{*}sitemap"),
         recover=True,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
+        **SAFE_XML,
     )
     # Each entry is kept back until the next one arrives: when the document is cut off
     # inside the last entry, recovery closes it and its <loc> is a truncated URL.

@@ -266,6 +266,17 @@ def _numeric_ref(match: re.Match[bytes]) -> bytes:
     return b"&#%d;" % codepoint if codepoint else b"&amp;" + name + b";"
 
 
+# Every lxml parse of foreign XML takes these: no entities, no network, no DTD, bounded trees.
+SAFE_XML: dict[str, bool] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+
+
 def lxml_root(data: bytes, encoding: str | None) -> tuple[Any, str]:
     """Parse with lxml, strictly and then in recovery mode.
 
@@ -273,16 +284,7 @@ def lxml_root(data: bytes, encoding: str | None) -> tuple[Any, str]:
     """
     problem = ""
     for recover in (False, True):
-        parser = etree.XMLParser(
-            encoding=encoding,
-            recover=recover,
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=False,
-            remove_comments=True,
-            remove_pis=True,
-        )
+        parser = etree.XMLParser(encoding=encoding, recover=recover, **SAFE_XML)
         try:
             root = etree.fromstring(data, parser)
         except (etree.XMLSyntaxError, ValueError, LookupError) as exc:

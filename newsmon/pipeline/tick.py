@@ -285,16 +285,13 @@ def feed_state(
 
 
 def due_targets(
-    settings: Settings,
-    db_path: str,
-    now: datetime,
-    *,
-    force: bool = False,
-    source_ids: Sequence[str] | None = None,
+    settings: Settings, db_path: str, plan: TickPlan, *, force: bool, listed_only: bool
 ) -> list[Target]:
+    """The pages due at the plan's time: of the plan's sources only when they were listed."""
+    source_ids = [s.id for s in plan.sources] if listed_only else None
     db = open_store(settings, db_path)
     try:
-        return store.articles.due_targets(db, now, force=force, source_ids=source_ids)
+        return store.articles.due_targets(db, plan.now, force=force, source_ids=source_ids)
     finally:
         db.close()
 
@@ -583,9 +580,9 @@ async def run_tick(
             targets = due_targets(
                 settings,
                 path,
-                plan.now,
+                plan,
                 force=plan.force and kind != "backfill",
-                source_ids=[s.id for s in plan.sources] if source_ids else None,
+                listed_only=bool(source_ids),
             )
             report.rechecked = sum(1 for t in targets if t.etag or t.last_modified)
             total = len(targets)
