@@ -9,7 +9,7 @@ talks to them, with the original kept as ``__cause__``::
     ├── FetchError           one URL could not be fetched (carries a reason code)
     │   └── BlockedError     the destination or scheme is refused before connecting
     ├── ParseError           a feed, sitemap or page could not be parsed
-    ├── ExtractError         the cleaner failed or timed out on a page
+    │   └── ExtractError     the cleaner failed or timed out on a page
     ├── StoreError           the database refused an operation
     └── ServeError           `newsmon serve` could not start or keep its Prefect server
 
@@ -129,14 +129,8 @@ class ParseError(NewsmonError):
         super().__init__(f"{reason}: {where}" + (f": {detail}" if detail else ""))
 
 
-class ExtractError(NewsmonError):
-    """The HTML cleaner failed or ran out of time on a page."""
-
-    def __init__(self, url: str, reason: str, detail: str = "") -> None:
-        self.url = url
-        self.reason = reason
-        self.detail = detail
-        super().__init__(f"{reason}: {url}" + (f": {detail}" if detail else ""))
+class ExtractError(ParseError):
+    """The HTML cleaner failed or ran out of time on a page (``where`` is its URL)."""
 
 
 class StoreError(NewsmonError):

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from newsmon.core.languages import primary_language
 from newsmon.facts.claim import KINDS, SHOT, VICTIMS, Claim
 from newsmon.facts.clauses import (
     Raw,
@@ -39,7 +40,7 @@ def extract_claims(
     if not lang:
         lang = detect_language(text, lexicons)
     lex = lexicons.get(lang)
-    code = lex.lang if lang.split("-")[0].lower() == lex.lang else lang
+    code = lex.lang if primary_language(lang) == lex.lang else lang
     found: list[tuple[Claim, NP]] = []
     original, text = text, normalise_digits(text)  # same length: spans hold for both
     latest_year = -1  # the latest year the text names, read when a sentence holds a claim

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from newsmon.core.errors import ConfigError
+from newsmon.core.languages import language_tag, primary_language
 from newsmon.facts.claim import LEXICON_KINDS
 from newsmon.facts.numbers import NumberWords
 
@@ -193,8 +194,9 @@ class Lexicons:
 
     def get(self, lang: str | None) -> Lexicon:
         """Return the lexicon for ``lang`` ("pt-BR" uses "pt"); English when unknown."""
-        code = (lang or "en").lower().replace("_", "-")
-        return self.by_lang.get(code) or self.by_lang.get(code.split("-")[0]) or self.by_lang["en"]
+        code = language_tag(lang) or "en"
+        found = self.by_lang.get(code) or self.by_lang.get(primary_language(code) or "en")
+        return found or self.by_lang["en"]
 
 
 def load_lexicons(overrides: str | Path | None = None) -> Lexicons:

@@ -14,6 +14,8 @@ from typing import Any
 
 from feedparser.datetimes import _parse_date as _feedparser_date  # the 15-format date parser
 
+from newsmon.core.languages import MONTHS
+
 __all__ = ["from_struct", "parse_date", "timestamp"]
 
 
@@ -32,20 +34,19 @@ def parse_date(value: Any) -> datetime | None:
             parsed = from_struct(_safe_feedparser_date(text))
     if parsed is None or not 1900 <= parsed.year <= 2200:
         return None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
+    return as_utc(parsed)
+
+
+def as_utc(when: datetime) -> datetime | None:
+    """Return ``when`` in UTC (naive means UTC), or None when it cannot be shifted there."""
+    if when.tzinfo is None:
+        return when.replace(tzinfo=UTC)
     try:
-        return parsed.astimezone(UTC)
-    except (OverflowError, ValueError):
+        return when.astimezone(UTC)
+    except (OverflowError, ValueError):  # 0001-01-01T00:00:00+14:00
         return None
 
 
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
-    )
-}
 # RFC 822 as feeds write it: "Mon, 02 Nov 2026 10:15:00 +0000" (or GMT/UTC/Z, no seconds).
 _RFC822 = re.compile(
     r"(?:[A-Za-z]{3,9},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[A-Za-z]*\.?\s+(\d{4})\s+"
@@ -64,7 +65,7 @@ def _fast_date(text: str) -> datetime | None:
     if match is None:
         return None
     day, month, year, hour, minute, second, sign, tz_hours, tz_minutes = match.groups()
-    number = _MONTHS.get(month.lower())
+    number = MONTHS.get(month.lower())
     if number is None:
         return None
     offset = 0

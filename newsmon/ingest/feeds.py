@@ -46,6 +46,7 @@ import feedparser
 from lxml import etree
 
 from newsmon.core.errors import ParseError
+from newsmon.core.languages import language_tag
 from newsmon.core.records import DiscoveredItem
 from newsmon.core.urls import canonical_url
 from newsmon.ingest.dates import from_struct, parse_date, timestamp
@@ -68,7 +69,6 @@ __all__ = [
     "NewestItems",
     "clean_title",
     "is_http",
-    "lang_tag",
     "newest_unique",
     "parse_feed",
 ]
@@ -145,7 +145,7 @@ def _feed_result(
         if problem:
             raise ParseError(url, "malformed", problem)
     feed = parsed.get("feed") or {}
-    feed_lang = lang_tag(_field(feed, "language"))
+    feed_lang = language_tag(_field(feed, "language"))
     items: list[DiscoveredItem] = []
     skipped = 0
     for entry in entries:
@@ -196,7 +196,7 @@ def _entry_item(
         or updated
     )
     title_detail = _field(entry, "title_detail") or {}
-    lang = lang_tag(_field(title_detail, "language")) or feed_lang
+    lang = language_tag(_field(title_detail, "language")) or feed_lang
     return DiscoveredItem(
         url=canonical,
         source_id=source_id,
@@ -265,7 +265,7 @@ def _parse_json_feed(data: bytes, url: str, source_id: str, max_items: int) -> F
         raise ParseError(url, "not_a_feed", "JSON that is not a JSON Feed")
     if not isinstance(raw_items, list):
         raise ParseError(url, "malformed", "JSON Feed without an items list")
-    feed_lang = lang_tag(doc.get("language"))
+    feed_lang = language_tag(doc.get("language"))
     items: list[DiscoveredItem] = []
     skipped = 0
     for raw in raw_items:
@@ -307,7 +307,7 @@ def _json_item(
         title=clean_title(raw.get("title"), "text/plain"),
         published=parse_date(raw.get("date_published")) or updated,
         lastmod=updated,
-        lang=lang_tag(raw.get("language")) or feed_lang,
+        lang=language_tag(raw.get("language")) or feed_lang,
     )
 
 
@@ -520,14 +520,3 @@ def _sort_newest(items: list[DiscoveredItem]) -> list[DiscoveredItem]:
 
 def is_http(value: Any) -> bool:
     return isinstance(value, str) and value.lstrip()[:8].lower().startswith(("http://", "https://"))
-
-
-_LANG = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$")
-
-
-def lang_tag(value: Any) -> str | None:
-    """Return a lowercase BCP 47 tag ("en", "pt-br") or None."""
-    if not isinstance(value, str):
-        return None
-    tag = value.strip().replace("_", "-").lower()
-    return tag if _LANG.match(tag) else None

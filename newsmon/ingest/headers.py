@@ -11,7 +11,9 @@ from __future__ import annotations
 import email.utils
 import math
 import re
-from datetime import UTC, datetime
+from datetime import datetime
+
+from newsmon.ingest.dates import as_utc
 
 __all__ = ["content_length", "etag", "last_modified", "retry_after_s", "sendable"]
 
@@ -64,12 +66,7 @@ def http_date(value: object) -> datetime | None:
         when = email.utils.parsedate_to_datetime(value.strip())
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if when.tzinfo is None:
-        return when.replace(tzinfo=UTC)
-    try:
-        return when.astimezone(UTC)
-    except (OverflowError, ValueError):
-        return None
+    return as_utc(when)
 
 
 def retry_after_s(value: object, now: datetime) -> float | None:

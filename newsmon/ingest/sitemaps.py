@@ -21,10 +21,11 @@ from typing import Any
 from lxml import etree
 
 from newsmon.core.errors import ParseError
+from newsmon.core.languages import language_tag
 from newsmon.core.records import DiscoveredItem
 from newsmon.core.urls import canonical_url
 from newsmon.ingest.dates import parse_date, timestamp
-from newsmon.ingest.feeds import NewestItems, clean_title, is_http, lang_tag, parse_feed
+from newsmon.ingest.feeds import NewestItems, clean_title, is_http, parse_feed
 from newsmon.ingest.xmlprep import (
     SAFE_XML,
     clip,
@@ -177,7 +178,7 @@ def _sitemap_item(el: Any, sitemap_url: str, source_id: str) -> DiscoveredItem |
         title=clean_title(news.get("title"), "text/plain") if news else None,
         published=parse_date(news.get("publication_date")) if news else None,
         lastmod=parse_date(fields.get("lastmod")),
-        lang=lang_tag(news.get("language")) if news else None,
+        lang=language_tag(news.get("language")) if news else None,
     )
 
 

@@ -178,39 +178,28 @@ def _root_start(data: bytes) -> int | None:
 
 def _doctype_end(data: bytes, pos: int) -> int | None:
     """Return the offset after a DOCTYPE declaration, internal subset included."""
+    return _scan_to(data, pos, _DOCTYPE_TOKEN, b">")
+
+
+def _scan_to(data: bytes, pos: int, tokens: re.Pattern[bytes], closer: bytes) -> int | None:
+    """Return the offset after ``closer``, skipping literals, comments, PIs and a subset."""
     while True:
-        match = _DOCTYPE_TOKEN.search(data, pos)
+        match = tokens.search(data, pos)
         if match is None:
             return None
         token = match.group()
-        if token == b">":
+        if token == closer:
             return match.end()
-        if token == b"[":
-            subset_end = _subset_end(data, match.end())
-            if subset_end is None:
-                return None
-            pos = subset_end
+        if token == b"[":  # a DOCTYPE's internal subset, up to its "]"
+            end = _scan_to(data, match.end(), _SUBSET_TOKEN, b"]")
         else:
-            quote_end = _after(data, token, match.end())
-            if quote_end is None:
-                return None
-            pos = quote_end
-
-
-def _subset_end(data: bytes, pos: int) -> int | None:
-    """Return the offset after the "]" closing an internal subset (literals, comments skipped)."""
-    while True:
-        match = _SUBSET_TOKEN.search(data, pos)
-        if match is None:
-            return None
-        token = match.group()
-        if token == b"]":
-            return match.end()
-        terminator = {b"<!--": b"-->", b"<?": b"?>"}.get(token, token)
-        end = _after(data, terminator, match.end())
+            end = _after(data, _TERMINATORS.get(token, token), match.end())
         if end is None:
             return None
         pos = end
+
+
+_TERMINATORS = {b"<!--": b"-->", b"<?": b"?>"}  # a quote ends at the same quote
 
 
 def _after(data: bytes, terminator: bytes, pos: int) -> int | None:

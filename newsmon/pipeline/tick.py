@@ -231,16 +231,11 @@ async def _poll(
         return FeedPoll(url, kind, exc.reason, status=exc.status, detail=exc.detail), None
     except Exception as exc:  # a bug met on one response: that poll fails, not the tick
         return FeedPoll(url, kind, Reason.INTERNAL_ERROR, detail=_internal(exc)), None
-    poll = FeedPoll(
-        url,
-        kind,
-        Outcome.NOT_MODIFIED if response.not_modified else Outcome.OK,
-        status=response.status,
-        etag=response.etag,
-        last_modified=response.last_modified,
-        elapsed_ms=response.elapsed_ms,
-        bytes=len(response.content),
-    )
+    answered = Outcome.NOT_MODIFIED if response.not_modified else Outcome.OK
+    poll = FeedPoll(url, kind, answered, status=response.status, bytes=len(response.content))
+    # The validators a 304 sends replace the stored ones too.
+    poll.etag, poll.last_modified = response.etag, response.last_modified
+    poll.elapsed_ms = response.elapsed_ms
     return poll, None if response.not_modified else response.content
 
 

@@ -61,8 +61,13 @@ def version_claims(db: sqlite_utils.Database, version_id: int) -> list[dict[str,
 _CHUNK = 900
 
 
-def _chunks(ids: Sequence[int]) -> list[list[int]]:
-    return [list(ids[start : start + _CHUNK]) for start in range(0, len(ids), _CHUNK)]
+def _rows_in(db: sqlite_utils.Database, sql: str, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Run ``sql`` (with ``{marks}`` where the ids go) over the ids, a chunk at a time."""
+    out: list[dict[str, Any]] = []
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start : start + _CHUNK])
+        out.extend(db.query(sql.format(marks=", ".join("?" for _ in chunk)), chunk))
+    return out
 
 
 class StoryFactsReader:
@@ -88,79 +93,55 @@ class StoryFactsReader:
 
     def versions(self, article_ids: Sequence[int], *, with_text: bool) -> list[dict[str, Any]]:
         """Return the versions of the articles, with their article's URL, outlet and dates."""
-        out: list[dict[str, Any]] = []
         text = "v.text" if with_text else "'' AS text"
-        for chunk in _chunks(article_ids):
-            marks = ", ".join("?" for _ in chunk)
-            out.extend(
-                self.db.query(
-                    f"""SELECT v.id, v.article_id, v.seq, v.fetched_at, v.fingerprint, v.title,
-                               {text}, v.published AS version_published,
-                               a.published AS article_published, a.url, a.source_id,
-                               COALESCE(s.name, a.source_id) AS outlet_name
-                        FROM versions v JOIN articles a ON a.id = v.article_id
-                        LEFT JOIN sources s ON s.id = a.source_id
-                        WHERE v.article_id IN ({marks}) ORDER BY v.article_id, v.seq""",
-                    chunk,
-                )
-            )
+        out = _rows_in(
+            self.db,
+            f"""SELECT v.id, v.article_id, v.seq, v.fetched_at, v.fingerprint, v.title,
+                       {text}, v.published AS version_published,
+                       a.published AS article_published, a.url, a.source_id,
+                       COALESCE(s.name, a.source_id) AS outlet_name
+                FROM versions v JOIN articles a ON a.id = v.article_id
+                LEFT JOIN sources s ON s.id = a.source_id
+                WHERE v.article_id IN ({{marks}}) ORDER BY v.article_id, v.seq""",
+            article_ids,
+        )
         out.sort(key=lambda row: (row["article_id"], row["seq"]))
         return out
 
     def headline_claims(self, version_ids: Sequence[int]) -> list[dict[str, Any]]:
         """Return the headline claims (with a value) of the versions, in insertion order."""
-        out: list[dict[str, Any]] = []
-        for chunk in _chunks(version_ids):
-            marks = ", ".join("?" for _ in chunk)
-            out.extend(
-                self.db.query(
-                    f"""SELECT id, version_id, kind, value, low, high, qualifier, who,
-                               attributed_to, sentence, span_start, span_end
-                        FROM claims WHERE is_headline = 1 AND value IS NOT NULL
-                        AND version_id IN ({marks}) ORDER BY id""",
-                    chunk,
-                )
-            )
+        out = _rows_in(
+            self.db,
+            """SELECT id, version_id, kind, value, low, high, qualifier, who,
+                      attributed_to, sentence, span_start, span_end
+               FROM claims WHERE is_headline = 1 AND value IS NOT NULL
+               AND version_id IN ({marks}) ORDER BY id""",
+            version_ids,
+        )
         out.sort(key=lambda row: row["id"])
         return out
 
     def last_good_fetches(self, article_ids: Sequence[int]) -> dict[int, str]:
         """Return when each article was last fetched with its page shown (ok or not modified)."""
-        out: dict[int, str] = {}
-        for chunk in _chunks(article_ids):
-            marks = ", ".join("?" for _ in chunk)
-            for article_id, fetched in self.db.execute(
-                f"""SELECT article_id, MAX(fetched_at) FROM fetches
-                    WHERE article_id IN ({marks}) AND outcome IN ('ok', 'not_modified')
-                    GROUP BY article_id""",
-                chunk,
-            ):
-                out[int(article_id)] = fetched
-        return out
+        rows = _rows_in(
+            self.db,
+            """SELECT article_id, MAX(fetched_at) AS fetched FROM fetches
+               WHERE article_id IN ({marks}) AND outcome IN ('ok', 'not_modified')
+               GROUP BY article_id""",
+            article_ids,
+        )
+        return {int(row["article_id"]): row["fetched"] for row in rows}
 
     def gone_articles(self, article_ids: Sequence[int]) -> set[int]:
         """Return the articles whose page is gone."""
-        out: set[int] = set()
-        for chunk in _chunks(article_ids):
-            marks = ", ".join("?" for _ in chunk)
-            out.update(
-                int(row[0])
-                for row in self.db.execute(
-                    f"SELECT id FROM articles WHERE id IN ({marks}) AND status = 'gone'", chunk
-                )
-            )
-        return out
+        sql = "SELECT id FROM articles WHERE id IN ({marks}) AND status = 'gone'"
+        return {int(row["id"]) for row in _rows_in(self.db, sql, article_ids)}
 
     def diffs_to(self, version_ids: Sequence[int]) -> list[dict[str, Any]]:
         """Return the stored diffs that lead to the versions."""
-        out: list[dict[str, Any]] = []
-        for chunk in _chunks(version_ids):
-            marks = ", ".join("?" for _ in chunk)
-            out.extend(
-                self.db.query(
-                    f"""SELECT to_version, from_version, summary, ops FROM diffs
-                        WHERE to_version IN ({marks})""",
-                    chunk,
-                )
-            )
-        return out
+        return _rows_in(
+            self.db,
+            """SELECT to_version, from_version, summary, ops FROM diffs
+               WHERE to_version IN ({marks})""",
+            version_ids,
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -64,16 +65,18 @@ def finish_run(
 
 def finished_runs(db: sqlite_utils.Database, *, after: int = 0) -> list[dict[str, Any]]:
     """Return the finished runs with an id above ``after``, oldest first, counts decoded."""
-    runs = list(
+    return _decoded(
         db.query(
             "SELECT id, kind, status, started_at, finished_at, counts, error FROM runs "
             "WHERE id > ? AND finished_at IS NOT NULL ORDER BY id",
             [after],
         )
     )
-    for run in runs:
-        run["counts"] = json.loads(run["counts"]) if run["counts"] else None
-    return runs
+
+
+def _decoded(runs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The run rows with their counts decoded from JSON."""
+    return [{**run, "counts": json.loads(run["counts"]) if run["counts"] else None} for run in runs]
 
 
 def stories_touched(db: sqlite_utils.Database, run_id: int) -> list[int]:
@@ -104,15 +107,13 @@ def status_summary(db: sqlite_utils.Database, runs: int = 5) -> dict[str, Any]:
         for table in ("articles", "versions", "fetches", "pages", "runs")
     }
     by_status = dict(db.execute("SELECT status, COUNT(*) FROM articles GROUP BY status ORDER BY 1"))
-    last_runs = list(
+    last_runs = _decoded(
         db.query(
             "SELECT id, kind, status, started_at, finished_at, counts FROM runs "
             "ORDER BY id DESC LIMIT ?",
             [runs],
         )
     )
-    for run in last_runs:
-        run["counts"] = json.loads(run["counts"]) if run["counts"] else None
     return {
         "sources": sources,
         "counts": counts,

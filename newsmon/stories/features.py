@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from newsmon.core.clock import iso
+from newsmon.core.languages import MONTHS, primary_language
 from newsmon.core.text import is_reader_furniture, is_volatile, split_sentences
 from newsmon.stories.lexicon import fold_name, lexicon, phrase_word
 
@@ -64,21 +65,6 @@ _STOPWORDS = frozenset(
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
 
-_MONTHS = {
-    **dict.fromkeys(["january", "jan", "janvier", "janv", "janeiro", "enero"], 1),
-    **dict.fromkeys(["february", "feb", "février", "fevrier", "févr", "fevereiro", "febrero"], 2),
-    **dict.fromkeys(["march", "mar", "mars", "março", "marco", "marzo"], 3),
-    **dict.fromkeys(["april", "apr", "avril", "abril"], 4),
-    **dict.fromkeys(["may", "mai", "maio", "mayo"], 5),
-    **dict.fromkeys(["june", "jun", "juin", "junho", "junio"], 6),
-    **dict.fromkeys(["july", "jul", "juillet", "julho", "julio"], 7),
-    **dict.fromkeys(["august", "aug", "août", "aout", "agosto"], 8),
-    **dict.fromkeys(["september", "sep", "sept", "septembre", "setembro", "septiembre"], 9),
-    **dict.fromkeys(["setiembre"], 9),
-    **dict.fromkeys(["october", "oct", "octobre", "outubro", "octubre"], 10),
-    **dict.fromkeys(["november", "nov", "novembre", "novembro", "noviembre"], 11),
-    **dict.fromkeys(["december", "dec", "décembre", "decembre", "dezembro", "diciembre"], 12),
-}
 _WEEKDAYS = {
     **dict.fromkeys(["monday", "lundi", "segunda-feira", "lunes"], 0),
     **dict.fromkeys(["tuesday", "mardi", "terça-feira", "terca-feira", "martes"], 1),
@@ -179,7 +165,7 @@ def extract_dates(text: str, reference: date | None) -> Counter[str]:
 
     for i, raw in enumerate(tokens):
         word = raw.casefold()
-        month = _MONTHS.get(word)
+        month = MONTHS.get(word)
         if month is not None:
             day_number = _day_of(token(i + 1))
             year_at = i + 2
@@ -242,7 +228,7 @@ def address_keys(piece: str) -> list[str]:
         if not block and (value < 100 or 1900 <= value <= 2099):
             continue  # "25 Police officers", "2016 United Way": a count or a year
         folded = fold(street)
-        if folded in _STOPWORDS or folded in _MONTHS:
+        if folded in _STOPWORDS or folded in MONTHS:
             continue
         keys.append(f"{value} {_ABBREVIATIONS.get(folded, folded)}")
     return keys
@@ -585,8 +571,7 @@ def strip_lines(text: str, furniture: set[int] | frozenset[int]) -> str:
 
 def language(lang: str | None) -> str | None:
     """Return the primary subtag of a language tag ("pt-BR" -> "pt"), or None."""
-    primary = (lang or "").replace("_", "-").split("-")[0].strip().lower()
-    return primary or None
+    return primary_language(lang)
 
 
 def event_time(published: datetime | None, seen_at: datetime) -> datetime:
