@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -216,6 +217,10 @@ def test_serve_runs_ticks_on_schedule_and_stops_cleanly(site, tmp_path):
             code = process.wait(timeout=90)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
+            # The Prefect server runs in its own process group: leave no orphan behind.
+            for pid in processes_with_env("PREFECT_HOME", str(tmp_path / "prefect")):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
             raise
         finally:
             log.close()
