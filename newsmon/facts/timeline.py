@@ -225,20 +225,17 @@ def _load_versions(
     return out
 
 
+# The claim columns a Figure takes as they are stored.
+_FIGURE_COLUMNS = ("kind", "low", "high", "qualifier", "who", "attributed_to", "sentence")
+
+
 def _headline_figures(rows_: StoryRows, version_ids: Sequence[int]) -> dict[int, dict[str, Figure]]:
     out: dict[int, dict[str, Figure]] = {}
     if version_ids:
         for row in rows_.headline_claims(version_ids):
+            stated = {key: row[key] for key in _FIGURE_COLUMNS}
             out.setdefault(row["version_id"], {})[row["kind"]] = Figure(
-                kind=row["kind"],
-                value=int(row["value"]),
-                low=row["low"],
-                high=row["high"],
-                qualifier=row["qualifier"],
-                who=row["who"],
-                attributed_to=row["attributed_to"],
-                sentence=row["sentence"],
-                span=(row["span_start"], row["span_end"]),
+                **stated, value=int(row["value"]), span=(row["span_start"], row["span_end"])
             )
     return out
 
