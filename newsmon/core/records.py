@@ -191,6 +191,9 @@ class TickReport:
     failed: int = 0
     gone: int = 0
     alerts: int = 0  # figure-change alerts recorded
+    # The longest one transaction storing pages held the write lock (BEGIN IMMEDIATE to
+    # COMMIT), in milliseconds: what another writer waited at worst.
+    write_lock_ms: int = 0
     errors: dict[str, int] = field(default_factory=dict)
 
     def count_error(self, reason: str) -> None:

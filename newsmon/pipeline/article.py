@@ -36,6 +36,8 @@ from newsmon.pipeline.prepare import (
     lexicons,
     matches,
     published_at,
+    read_claims,
+    readable_part,
 )
 from newsmon.store.articles import StoredPage
 from newsmon.store.stories import StoryStore
@@ -206,7 +208,7 @@ def save_version(
         source_id=article["source_id"],
         url=article["url"],
         title=cleaned.title,
-        text=cleaned.text,
+        text=readable_part(cleaned.text),
         lang=lang,
         published=parse_iso(article["published"]) or published_at(cleaned.published),
         seen_at=now,
@@ -268,7 +270,7 @@ def derive_ahead(
     if prepared is not None and prepared.lang == lang:
         claims = prepared.claims  # read by the cleaning worker
     else:
-        claims = facts.extract_claims(cleaned.text, lang, lexicons(settings.config_dir))
+        claims = read_claims(cleaned.text, lang, lexicons(settings.config_dir))
     previous_id = latest["id"] if latest else None
     return Derived(previous_id, cleaned.title, cleaned.text, print_, lang, change, claims)
 
@@ -305,7 +307,7 @@ def derive(
     if ahead is not None:
         claims = ahead.claims
     else:
-        claims = facts.extract_claims(text, lang, lexicons(settings.config_dir))
+        claims = read_claims(text, lang, lexicons(settings.config_dir))
     store.claims.save_claims(db, version_id, article_id, claims, facts.headline_figures(claims))
 
 

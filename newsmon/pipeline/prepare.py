@@ -35,6 +35,7 @@ from newsmon.stories.join import PreparedArticle, page_furniture, prepare_articl
 from newsmon.versions.fingerprint import fingerprint
 
 __all__ = [
+    "READ_CHARS",
     "PageContext",
     "PreparedPage",
     "derive_page",
@@ -44,6 +45,8 @@ __all__ = [
     "page_context",
     "prepare_page",
     "published_at",
+    "read_claims",
+    "readable_part",
     "story_input",
 ]
 
@@ -76,6 +79,31 @@ class PreparedPage:
     headline: dict[str, Any]
     story: PreparedArticle
     page: StoredPage | None
+
+
+# How much of a version's text its claims and its story features are read from. A news
+# article is 2-40 kB of text and the longest long-reads about 100 kB, so every article is read
+# whole; past this a page is a live blog, a transcript or a hostile page (a 3 MB text took
+# 15 s of claims and features), and its first 200,000 characters are read (a live blog puts
+# its newest entries first). The version's text, fingerprint and diff are always the whole.
+READ_CHARS = 200_000
+
+
+def readable_part(text: str) -> str:
+    """Return the part of ``text`` claims and story features are read from: all of it up to
+    READ_CHARS characters, else its paragraphs (or words) that fit in READ_CHARS."""
+    if len(text) <= READ_CHARS:
+        return text
+    head = text[:READ_CHARS]
+    cut = head.rfind("\n")
+    if cut < READ_CHARS // 2:
+        cut = head.rfind(" ")
+    return head[:cut] if cut > 0 else head
+
+
+def read_claims(text: str, lang: str, lexicons: facts.Lexicons) -> list[facts.Claim]:
+    """Return the casualty claims of a version's text (of its ``readable_part``)."""
+    return facts.extract_claims(readable_part(text), lang, lexicons)
 
 
 @functools.lru_cache(maxsize=8)
@@ -140,7 +168,7 @@ def story_input(
         source_id=context.source_id,
         url=context.url,
         title=article.title,
-        text=article.text,
+        text=readable_part(article.text),
         lang=lang,
         published=context.published or published_at(article.published),
         seen_at=context.fetched_at,
@@ -152,7 +180,7 @@ def derive_page(
 ) -> PreparedPage:
     """Return everything that follows from ``article`` alone (no store, no clock)."""
     lang = language_of(article.lang, context.lang, context.source_lang, article.text, lexicons)
-    claims = facts.extract_claims(article.text, lang, lexicons)
+    claims = read_claims(article.text, lang, lexicons)
     return PreparedPage(
         article=article,
         fingerprint=fingerprint(article.title, article.text),

@@ -390,7 +390,8 @@ async def fetch_target(fetcher: Fetcher, target: Target, *, clock: Clock) -> Pag
 def store_batch(
     settings: Settings, db_path: str, outcomes: Sequence[PageOutcome], run_id: int | None
 ) -> dict[str, int]:
-    """Write each outcome all or nothing, ``store.commit_every`` to a commit; return counts.
+    """Write each outcome all or nothing, ``store.commit_every`` to a commit; return counts
+    (and, under WRITE_LOCK_MS, the longest any of its transactions held the write lock).
 
     Each group's diffs and claims are derived before the group takes the write lock.
     """
@@ -408,9 +409,14 @@ def store_batch(
                     except Exception as exc:  # one page's writes failed (rolled back): why
                         result = _store_failure(db, settings, outcome, run_id, exc)
                     counts[result] = counts.get(result, 0) + 1
+        counts[WRITE_LOCK_MS] = round(store.longest_write_s(db) * 1000)
     finally:
         db.close()
     return counts
+
+
+# The key of store_batch's counts that says how long its longest transaction held the lock.
+WRITE_LOCK_MS = "write_lock_ms"
 
 
 def _derive_ahead(
@@ -716,6 +722,7 @@ def _tally(report: TickReport, outcomes: Sequence[PageOutcome], counts: dict[str
     report.new_versions += counts.get(StoreResult.NEW_VERSION, 0)
     report.unchanged += counts.get(StoreResult.UNCHANGED, 0)
     report.gone += counts.get(StoreResult.GONE, 0)
+    report.write_lock_ms = max(report.write_lock_ms, counts.get(WRITE_LOCK_MS, 0))
     report.failed += counts.get(StoreResult.FAILED, 0) + counts.get(StoreResult.BLOCKED, 0)
     for outcome in outcomes:
         if outcome.outcome not in GOOD_PAGES:

@@ -15,13 +15,19 @@ timeout), so a killed process loses at most the article in flight and two writer
 from newsmon.store import alerts, articles, claims, runs, sources, stories
 from newsmon.store.connection import open_db, open_reader
 from newsmon.store.migrations import MIGRATIONS, migrate
-from newsmon.store.transactions import schema_version, transaction_group, write_transaction
+from newsmon.store.transactions import (
+    longest_write_s,
+    schema_version,
+    transaction_group,
+    write_transaction,
+)
 
 __all__ = [
     "MIGRATIONS",
     "alerts",
     "articles",
     "claims",
+    "longest_write_s",
     "migrate",
     "open_db",
     "open_reader",

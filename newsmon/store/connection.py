@@ -11,6 +11,13 @@ from newsmon.core.errors import StoreError
 from newsmon.store.migrations import migrate
 
 
+class Connection(sqlite3.Connection):
+    """A connection that remembers the longest time one of its write transactions held the
+    write lock (BEGIN IMMEDIATE to COMMIT or ROLLBACK): see `transactions.longest_write_s`."""
+
+    longest_write_s: float = 0.0
+
+
 def open_db(path: str | Path, *, busy_timeout_s: float = 30.0) -> sqlite_utils.Database:
     """Open (creating if needed) the store at ``path`` and bring its schema up to date."""
     try:
@@ -18,9 +25,11 @@ def open_db(path: str | Path, *, busy_timeout_s: float = 30.0) -> sqlite_utils.D
             if Path(path).is_dir():
                 raise StoreError(f"{path}: is a directory, not a database file (--db)")
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(path), timeout=busy_timeout_s, check_same_thread=False)
+            conn = sqlite3.connect(
+                str(path), timeout=busy_timeout_s, check_same_thread=False, factory=Connection
+            )
         else:
-            conn = sqlite3.connect(":memory:", check_same_thread=False)
+            conn = sqlite3.connect(":memory:", check_same_thread=False, factory=Connection)
     except (sqlite3.Error, OSError) as exc:
         raise StoreError(f"{path}: cannot open the database: {exc}") from exc
     try:

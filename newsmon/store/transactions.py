@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from collections.abc import Iterator
 
 import sqlite_utils
@@ -51,25 +52,37 @@ def transaction_group(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
             _groups.pop(id(conn), None)
 
 
+def longest_write_s(db: sqlite_utils.Database) -> float:
+    """Return the longest time one write transaction of ``db`` held the write lock so far
+    (seconds from BEGIN IMMEDIATE to its COMMIT or ROLLBACK; 0.0 before any)."""
+    return float(getattr(db.conn, "longest_write_s", 0.0))
+
+
 @contextlib.contextmanager
 def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:  # "database is locked" past the busy timeout
         raise StoreError(f"the database refused a write: {exc}") from exc
+    locked = time.monotonic()
     try:
-        yield
-    except sqlite3.OperationalError as exc:  # full disk, I/O error, locked mid-way
-        _rollback(conn)
-        raise StoreError(f"the database refused a write: {exc}") from exc
-    except BaseException:
-        _rollback(conn)
-        raise
-    try:
-        conn.execute("COMMIT")
-    except sqlite3.OperationalError as exc:
-        _rollback(conn)
-        raise StoreError(f"the database refused a write: {exc}") from exc
+        try:
+            yield
+        except sqlite3.OperationalError as exc:  # full disk, I/O error, locked mid-way
+            _rollback(conn)
+            raise StoreError(f"the database refused a write: {exc}") from exc
+        except BaseException:
+            _rollback(conn)
+            raise
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            _rollback(conn)
+            raise StoreError(f"the database refused a write: {exc}") from exc
+    finally:
+        held = time.monotonic() - locked
+        if hasattr(conn, "longest_write_s") and held > conn.longest_write_s:
+            conn.longest_write_s = held
 
 
 @contextlib.contextmanager

@@ -70,6 +70,9 @@ client disconnects, or on site.stop()
 /items?path=P&path=Q   RSS whose items link to each path (or absolute URL); ?format=json
                        gives a JSON Feed, ?format=sitemap a urlset; ?date=D dates every item
                        (any text); ?h=Name:value adds headers as /headers does
+/long/{name}           a 3 MB article of ~20,000 sentences; site.fault_edition = N (default 0)
+                       serves its edition N: every 40th sentence reworded, a new toll, title
+                       and closing paragraph (an edited long page)
 /headers?h=Name:value  200 article with these headers, %-escapes read as latin-1 bytes
                        (ETag: "caf\xe9"...); ?title=T sets the page title
 /big-json-feed         a 19.7 MB JSON Feed of 70,000 items (built once, cached)

@@ -36,6 +36,7 @@ class FaultState:
         self.retry_counts: dict[str, int] = {}
         self.robots: tuple[int, str] = (200, "User-agent: *\nAllow: /\n")
         self.robots_headers: list[tuple[str, str]] = []  # e.g. [("Location", "mailto:x")]
+        self.edition = 0  # which edition /long/{name} serves (site.fault_edition)
 
 
 _cache: dict[str, bytes] = {}
@@ -109,6 +110,77 @@ def build_many_attributes_html() -> bytes:
 def article_html(title: str = "A plain article on the fault outlet") -> bytes:
     """Return a small, well-formed article page (the end of redirect chains, retries...)."""
     paragraphs = "\n".join(f"<p>{escape(p)}</p>" for p in V0.paragraphs)
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title></head>\n<body><article><h1>{escape(title)}</h1>\n"
+        f"{paragraphs}\n</article></body></html>\n"
+    ).encode()
+
+
+LONG_PAGE_BYTES = 3_000_000
+_WORDS = [
+    "council",
+    "residents",
+    "river",
+    "bridge",
+    "officials",
+    "report",
+    "district",
+    "water",
+    "power",
+    "school",
+    "market",
+    "clinic",
+    "road",
+    "convoy",
+    "shelter",
+    "families",
+    "workers",
+    "volunteers",
+    "engineers",
+    "morning",
+    "evening",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "province",
+    "capital",
+    "harbour",
+    "station",
+    "hospital",
+    "supplies",
+]
+
+
+def long_article_html(name: str, edition: int) -> bytes:
+    """Return an article page of about 3 MB (about 20,000 distinct sentences in paragraphs
+    of ten). Edition N > 0 rewords every 40th sentence, updates a toll in the lead, adds a
+    paragraph at the end and changes the title: an edited long page as newsrooms publish
+    them (live blogs, reports, transcripts)."""
+    title = f"A long report, number {name}" + (f" (updated, edition {edition})" if edition else "")
+    lead = (
+        f"At least {240 + 15 * edition} people were killed and more than "
+        f"{600 + 40 * edition} were injured in the floods, officials said."
+    )
+    sentences = [lead]
+    n = size = 0
+    while size < LONG_PAGE_BYTES - 20_000:
+        words = [_WORDS[(n * 7 + k * 13) % len(_WORDS)] for k in range(12)]
+        verb = "reported" if edition == 0 or n % 40 else f"confirmed in edition {edition}"
+        sentences.append(
+            f"Entry {n} of the {name} report: the {words[0]} {words[1]} near the {words[2]} "
+            f"{verb} {n % 97 + 3} {words[3]} and {words[4]} {words[5]} on the {words[6]} "
+            f"{words[7]} road, said {words[8]} {words[9]} from the {words[10]} {words[11]}."
+        )
+        size += len(sentences[-1]) + 1
+        n += 1
+    if edition:
+        sentences.append(f"Edition {edition} adds this closing paragraph with the latest count.")
+    paragraphs = "\n".join(
+        "<p>" + escape(" ".join(sentences[i : i + 10])) + "</p>"
+        for i in range(0, len(sentences), 10)
+    )
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title></head>\n<body><article><h1>{escape(title)}</h1>\n"
@@ -247,6 +319,10 @@ def handle(state: FaultState, r: Responder, base: str, path: str, raw_query: str
         r.send(200, article_html(), [("Content-Type", HTML)])
     elif head == "good" and len(parts) == 2:
         r.send(200, good_article_html(parts[1]), [("Content-Type", HTML)])
+    elif head == "long" and len(parts) == 2:
+        key = f"long-{parts[1]}-{state.edition}"
+        body = cached(key, lambda: long_article_html(parts[1], state.edition))
+        r.send(200, body, [("Content-Type", HTML)])
     elif route == "/headers":
         _with_headers(r, raw_query)
     elif route == "/items":

@@ -305,6 +305,15 @@ class FakeSite:
     def fault_robots_headers(self, value: list[tuple[str, str]]) -> None:
         self._faults.robots_headers = list(value)
 
+    @property
+    def fault_edition(self) -> int:
+        """Which edition the fault outlet's /long/{name} pages serve (0 first); assignable."""
+        return self._faults.edition
+
+    @fault_edition.setter
+    def fault_edition(self, value: int) -> None:
+        self._faults.edition = value
+
     def reset_faults(self) -> None:
         """Zero the canary and the /retry-after counters."""
         with self._faults.lock:
