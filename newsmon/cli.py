@@ -50,6 +50,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # interpreter's final flush) go nowhere instead of raising again.
         _drop_stdout()
         return ExitCode.PIPE_CLOSED
+    except StdoutFailed as exc:  # `newsmon export > /dev/full`: say so, once
+        _drop_stdout()
+        _fail(str(exc))
+        return ExitCode.ERROR
     return code
 
 
@@ -288,13 +292,19 @@ def _moment(value: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+# The largest whole number SQLite stores (and so the largest id or count it can be asked for).
+MAX_NUMBER = 2**63 - 1
+
+
 def _positive(value: str) -> int:
     try:
         number = int(value)
     except ValueError:
         number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1: {value!r}")
+    if not 1 <= number <= MAX_NUMBER:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number from 1 to {MAX_NUMBER}: {value!r}"
+        )
     return number
 
 
@@ -326,12 +336,18 @@ class StdoutClosed(Exception):
     """The reader of standard output went away (a closed pipe)."""
 
 
+class StdoutFailed(Exception):
+    """Standard output refused a write (a full disk, a file size limit, an I/O error)."""
+
+
 def _out(text: str) -> None:
     """Write a result to standard output."""
     try:
         sys.stdout.write(text)
     except BrokenPipeError as exc:
         raise StdoutClosed from exc
+    except OSError as exc:
+        raise StdoutFailed(f"standard output: cannot write: {exc.strerror or exc}") from exc
 
 
 def _flush_stdout() -> None:
@@ -339,6 +355,8 @@ def _flush_stdout() -> None:
         sys.stdout.flush()
     except BrokenPipeError as exc:
         raise StdoutClosed from exc
+    except OSError as exc:
+        raise StdoutFailed(f"standard output: cannot write: {exc.strerror or exc}") from exc
 
 
 def _drop_stdout() -> None:
@@ -741,7 +759,8 @@ def cmd_story(args: argparse.Namespace, settings: Settings, clock: Clock) -> int
 
     db = _open_existing(args, settings)
     try:
-        detail = story_detail(StoryStore(db), args.story_id, now=clock.now())
+        in_range = 1 <= args.story_id <= MAX_NUMBER  # no story has an id SQLite cannot hold
+        detail = story_detail(StoryStore(db), args.story_id, now=clock.now()) if in_range else None
         if detail is None:
             raise NewsmonError(f"no story with id {args.story_id}")
         timeline = story_timeline(

@@ -19,7 +19,7 @@ import sqlite_utils
 
 from newsmon import store
 from newsmon.core.clock import Clock
-from newsmon.core.errors import ExtractError, NewsmonError, ParseError, Reason
+from newsmon.core.errors import ExtractError, NewsmonError, ParseError, Reason, StoreError
 from newsmon.core.records import Article, Outcome, PageOutcome, Target
 from newsmon.core.settings import Settings, url_problem
 from newsmon.core.urls import canonical_url
@@ -60,6 +60,7 @@ def import_jsonl(
     totals = {"lines": 0, "new_version": 0, "unchanged": 0, "bad_lines": 0, "superseded": 0}
     last: dict[str, tuple[str, int]] = {}
     sizes = dict.fromkeys(files, 0)
+    stored = 0
     for path in files:  # first pass: where each URL is given last
         for number, article in _jsonl_articles(path, max_line_bytes):
             sizes[path] += 1
@@ -90,7 +91,14 @@ def import_jsonl(
                 )
                 continue
             outcome = _outcome_from_article(article, default_source, clock.now())
-            result = store_outcome(db, settings, outcome, None, imported=True)
+            try:
+                result = store_outcome(db, settings, outcome, None, imported=True)
+            except StoreError as exc:  # the store refuses (full, locked): the import stops here
+                raise StoreError(
+                    f"{exc} (the import stopped at {path}:{number}; "
+                    f"the {stored} lines stored before it are kept)"
+                ) from exc
+            stored += 1
             totals[result] = totals.get(result, 0) + 1
     return totals
 

@@ -8,6 +8,7 @@ pipeline; called without steps, it is an ordinary async function.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import time
 from collections import deque
@@ -21,7 +22,7 @@ import sqlite_utils
 
 from newsmon import store
 from newsmon.core.clock import Clock, parse_iso
-from newsmon.core.errors import FetchError, ParseError, Reason
+from newsmon.core.errors import FetchError, ParseError, Reason, StoreError
 from newsmon.core.records import (
     GOOD_PAGES,
     GOOD_POLLS,
@@ -406,6 +407,8 @@ def store_batch(
                 for outcome, derived in zip(group, ahead, strict=True):
                     try:
                         result: str = store_outcome(db, settings, outcome, run_id, ahead=derived)
+                    except StoreError:  # the store itself refuses (full, locked): stop here
+                        raise
                     except Exception as exc:  # one page's writes failed (rolled back): why
                         result = _store_failure(db, settings, outcome, run_id, exc)
                     counts[result] = counts.get(result, 0) + 1
@@ -576,6 +579,8 @@ async def run_tick(
                     report.new_articles += steps.record(
                         settings, path, discovery, plan.run_id, plan.now
                     )
+                except StoreError:  # the store itself refuses (full, locked): the tick stops
+                    raise
                 except Exception:  # one source's discovery could not be stored
                     report.count_error(Reason.INTERNAL_ERROR)
             targets = due_targets(
@@ -605,11 +610,15 @@ async def run_tick(
         if kind == "tick":  # backfills replay the past: they do not alert
             try:
                 report.alerts = steps.alert(settings, path, plan.run_id, clock).get("planned", 0)
+            except StoreError:
+                raise
             except Exception:  # alerts are retried at the next tick; the pages are stored
                 report.count_error(Reason.INTERNAL_ERROR)
     except BaseException as exc:
         error = f"{type(exc).__name__}: {exc}"
-        finish_tick(settings, path, report, clock.now(), status="failed", error=error)
+        # A full disk refuses this too: what stopped the tick is the news, not this.
+        with contextlib.suppress(StoreError):
+            finish_tick(settings, path, report, clock.now(), status="failed", error=error)
         raise
     status = "ok" if not report.errors else "partial"
     finish_tick(settings, path, report, clock.now(), status=status)

@@ -204,10 +204,16 @@ def versioned_article_ids(db: sqlite_utils.Database) -> list[int]:
     return [int(row[0]) for row in db.execute("SELECT DISTINCT article_id FROM versions")]
 
 
+MAX_ROWID = 2**63 - 1
+
+
 def article_by_url_or_id(db: sqlite_utils.Database, key: str) -> dict[str, Any] | None:
     """Find an article by numeric id, stored (canonical) URL or final URL."""
     if key.isdigit():
-        rows = list(db.query("SELECT * FROM articles WHERE id = ?", [int(key)]))
+        number = int(key)
+        if number > MAX_ROWID:  # no row has an id SQLite cannot hold (and binding it overflows)
+            return None
+        rows = list(db.query("SELECT * FROM articles WHERE id = ?", [number]))
     else:
         rows = list(db.query("SELECT * FROM articles WHERE url = ? OR final_url = ?", [key, key]))
     return rows[0] if rows else None

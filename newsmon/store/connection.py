@@ -9,6 +9,7 @@ import sqlite_utils
 
 from newsmon.core.errors import StoreError
 from newsmon.store.migrations import migrate
+from newsmon.store.transactions import why_refused
 
 
 class Connection(sqlite3.Connection):
@@ -16,6 +17,7 @@ class Connection(sqlite3.Connection):
     write lock (BEGIN IMMEDIATE to COMMIT or ROLLBACK): see `transactions.longest_write_s`."""
 
     longest_write_s: float = 0.0
+    path: str = ""  # the database file, to name it in errors
 
 
 def open_db(path: str | Path, *, busy_timeout_s: float = 30.0) -> sqlite_utils.Database:
@@ -32,6 +34,7 @@ def open_db(path: str | Path, *, busy_timeout_s: float = 30.0) -> sqlite_utils.D
             conn = sqlite3.connect(":memory:", check_same_thread=False, factory=Connection)
     except (sqlite3.Error, OSError) as exc:
         raise StoreError(f"{path}: cannot open the database: {exc}") from exc
+    conn.path = str(path)
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
         foreign = _foreign_tables(conn)
@@ -47,7 +50,7 @@ def open_db(path: str | Path, *, busy_timeout_s: float = 30.0) -> sqlite_utils.D
         conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.OperationalError as exc:  # locked, unreadable, no room: not about its kind
         conn.close()
-        raise StoreError(f"{path}: cannot open the database: {exc}") from exc
+        raise StoreError(f"{path}: cannot open the database: {why_refused(exc)}") from exc
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise StoreError(f"{path}: not a newsmon database ({exc})") from exc

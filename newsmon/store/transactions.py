@@ -58,19 +58,64 @@ def longest_write_s(db: sqlite_utils.Database) -> float:
     return float(getattr(db.conn, "longest_write_s", 0.0))
 
 
+# SQLite's refusals that concern the whole store, not one article's writes: a write that
+# meets one stops (the disk is full, the file cannot be written, another process holds it).
+_STORE_WIDE = (
+    "SQLITE_FULL",
+    "SQLITE_IOERR",
+    "SQLITE_BUSY",
+    "SQLITE_LOCKED",
+    "SQLITE_READONLY",
+    "SQLITE_CANTOPEN",
+    "SQLITE_CORRUPT",
+    "SQLITE_NOTADB",
+)
+
+
+def why_refused(exc: sqlite3.Error) -> str:
+    """Say in words why SQLite refused a write, with its own message."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name == "SQLITE_FULL":
+        why = "the disk is full, or the file reached a size limit"
+    elif name.startswith("SQLITE_IOERR"):
+        why = "the disk refused a write (it is full, the file reached a size limit, or I/O failed)"
+    elif name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        why = "another process held the write lock past store.busy_timeout_s"
+    elif name.startswith("SQLITE_READONLY"):
+        why = "the file or its folder is read-only"
+    else:
+        return str(exc)
+    return f"{why} ({exc})"
+
+
+def refused(conn: sqlite3.Connection, exc: sqlite3.Error) -> StoreError:
+    """Return the StoreError for a write SQLite refused on ``conn``, naming the database."""
+    where = getattr(conn, "path", "") or "the database"
+    return StoreError(
+        f"{where}: cannot write: {why_refused(exc)}; that write was undone, "
+        "what was stored before it is kept"
+    )
+
+
+def store_wide(exc: BaseException) -> bool:
+    """Is ``exc`` SQLite refusing the store itself (full, unwritable, locked)?"""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return isinstance(exc, sqlite3.Error) and name.startswith(_STORE_WIDE)
+
+
 @contextlib.contextmanager
 def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:  # "database is locked" past the busy timeout
-        raise StoreError(f"the database refused a write: {exc}") from exc
+        raise refused(conn, exc) from exc
     locked = time.monotonic()
     try:
         try:
             yield
         except sqlite3.OperationalError as exc:  # full disk, I/O error, locked mid-way
             _rollback(conn)
-            raise StoreError(f"the database refused a write: {exc}") from exc
+            raise refused(conn, exc) from exc
         except BaseException:
             _rollback(conn)
             raise
@@ -78,7 +123,7 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
             conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             _rollback(conn)
-            raise StoreError(f"the database refused a write: {exc}") from exc
+            raise refused(conn, exc) from exc
     finally:
         held = time.monotonic() - locked
         if hasattr(conn, "longest_write_s") and held > conn.longest_write_s:
@@ -87,16 +132,26 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _unit(conn: sqlite3.Connection) -> Iterator[None]:
-    conn.execute("SAVEPOINT unit")
+    """One unit of a group: its failure is its own, unless SQLite refuses the whole store
+    (then a StoreError: the group stops, and is rolled back by its transaction)."""
+    try:
+        conn.execute("SAVEPOINT unit")
+    except sqlite3.OperationalError as exc:
+        raise refused(conn, exc) from exc
     try:
         yield
-    except BaseException:
+    except BaseException as exc:
         if conn.in_transaction:
             with contextlib.suppress(sqlite3.OperationalError):
                 conn.execute("ROLLBACK TO unit")
                 conn.execute("RELEASE unit")
+        if store_wide(exc):
+            raise refused(conn, exc) from exc  # type: ignore[arg-type]
         raise
-    conn.execute("RELEASE unit")
+    try:
+        conn.execute("RELEASE unit")
+    except sqlite3.OperationalError as exc:
+        raise refused(conn, exc) from exc
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
