@@ -318,11 +318,14 @@ def rederive_version(
     version: dict[str, Any],
     previous: dict[str, Any] | None,
     cleaned: Article | None,
+    ahead: Derived | None = None,
 ) -> bool:
     """Re-derive a stored version (text, diff, claims); return whether its text changed.
 
     ``cleaned`` None keeps the stored text (no raw page, or the cleaner found nothing).
-    Runs inside the caller's transaction; updates ``version`` in place.
+    ``ahead``: what ``rederive_ahead`` computed for the same version, previous and cleaned
+    article before the write lock (used when still current). Runs inside the caller's
+    transaction; updates ``version`` in place.
     """
     changed = cleaned is not None and (
         cleaned.text != version["text"] or cleaned.title != version["title"]
@@ -334,8 +337,38 @@ def rederive_version(
         )
     lang = article_language(settings, article, version["lang"], version["text"])
     title, text = version["title"], version["text"]
-    derive(db, settings, article["id"], version["id"], previous, title, text, lang)
+    derive(db, settings, article["id"], version["id"], previous, title, text, lang, ahead)
     return changed
+
+
+def rederive_ahead(
+    settings: Settings,
+    article: dict[str, Any],
+    version: dict[str, Any],
+    previous: dict[str, Any] | None,
+    cleaned: Article | None,
+) -> Derived:
+    """Compute, without the write lock, the diff and claims ``rederive_version`` would store
+    for ``version`` (with ``previous`` already re-derived: its text is the new one)."""
+    changed = cleaned is not None and (
+        cleaned.text != version["text"] or cleaned.title != version["title"]
+    )
+    title, text = (
+        (cleaned.title, cleaned.text)
+        if cleaned is not None and changed
+        else (
+            version["title"],
+            version["text"],
+        )
+    )
+    lang = article_language(settings, article, version["lang"], text)
+    change = None
+    if previous is not None:
+        change = diff_texts(previous["text"], text, previous["title"], title)
+    claims = read_claims(text, lang, lexicons(settings.config_dir))
+    print_ = fingerprint(title, text)
+    previous_id = previous["id"] if previous else None
+    return Derived(previous_id, title, text, print_, lang, change, claims)
 
 
 def article_language(

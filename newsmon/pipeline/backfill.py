@@ -19,11 +19,11 @@ import sqlite_utils
 
 from newsmon import store
 from newsmon.core.clock import Clock
-from newsmon.core.errors import ExtractError, NewsmonError, ParseError, Reason, StoreError
+from newsmon.core.errors import NewsmonError, ParseError, Reason, StoreError
 from newsmon.core.records import Article, Outcome, PageOutcome, Target
 from newsmon.core.settings import Settings, url_problem
 from newsmon.core.urls import canonical_url
-from newsmon.ingest.clean import CleanPool, extract_article
+from newsmon.ingest.clean import CleanPool
 from newsmon.ingest.jsonl import (
     DEFAULT_MAX_LINE_BYTES,
     ImportedArticle,
@@ -32,7 +32,7 @@ from newsmon.ingest.jsonl import (
     parse_object,
     read_lines,
 )
-from newsmon.pipeline.article import rederive_version, store_outcome
+from newsmon.pipeline.article import rederive_ahead, rederive_version, store_outcome
 from newsmon.pipeline.tick import Progress
 
 LOGGER = logging.getLogger(__name__)
@@ -351,34 +351,103 @@ def reprocess(
 ) -> dict[str, int]:
     """Re-derive every version from its stored raw HTML: text, fingerprint, diff and claims.
 
+    Pages are cleaned by the same bounded workers as live pages (``CleanPool``: a time limit
+    per page, a worker killed when a parse will not return); a page that fails keeps its
+    stored text and is counted as failed. Each article's diffs and claims are computed
+    before its write transaction and checked again under it (the versions read then must be
+    those stored), so the write lock is held for writing only.
     ``progress`` hears ("reprocess", articles done, articles to do).
     """
     totals = {"versions": 0, "changed": 0, "failed": 0, "no_raw": 0}
     article_ids = store.articles.versioned_article_ids(db)
     if progress:
         progress("reprocess", 0, len(article_ids))
-    for done, article_id in enumerate(article_ids, 1):
-        with store.write_transaction(db):
-            article = store.articles.article_by_url_or_id(db, str(article_id))
-            assert article is not None
-            previous: dict[str, Any] | None = None
-            for version in store.articles.versions(db, article_id):
-                totals["versions"] += 1
-                digest = version["page_hash"]
-                raw = store.articles.load_page(db, digest) if digest else None
-                cleaned = None
-                if raw is None:
-                    totals["no_raw"] += 1
-                else:
-                    try:
-                        cleaned = extract_article(raw, version["url"], min_chars=0)
-                    except ExtractError:
-                        cleaned = None
-                    if cleaned is None:
-                        totals["failed"] += 1
-                if rederive_version(db, settings, article, version, previous, cleaned):
-                    totals["changed"] += 1
-                previous = version
-        if progress:
-            progress("reprocess", done, len(article_ids))
+    # min_chars 0: a stored version keeps whatever text its page has, however short.
+    with CleanPool(settings.clean.workers, settings.clean.timeout_s, 0) as pool:
+        for start in range(0, len(article_ids), REPROCESS_BATCH):
+            batch = article_ids[start : start + REPROCESS_BATCH]
+            cleaned, no_raw = _clean_stored_pages(db, pool, batch)
+            for done, article_id in enumerate(batch, start + 1):
+                _rederive_article(db, settings, article_id, cleaned, no_raw, totals)
+                if progress:
+                    progress("reprocess", done, len(article_ids))
     return totals
+
+
+# Articles whose stored pages are cleaned together (their raw pages are held at once).
+REPROCESS_BATCH = 8
+
+
+def _clean_stored_pages(
+    db: sqlite_utils.Database, pool: CleanPool, article_ids: list[int]
+) -> tuple[dict[int, Article | None], set[int]]:
+    """Clean the stored raw page of every version of ``article_ids`` in the pool; return the
+    article found per version id (None: no raw page, or the cleaner found nothing) and the
+    versions that have no raw page."""
+    pages: list[tuple[int, bytes, str]] = []
+    found: dict[int, Article | None] = {}
+    no_raw: set[int] = set()
+    for article_id in article_ids:
+        for version in store.articles.versions(db, article_id):
+            digest = version["page_hash"]
+            raw = store.articles.load_page(db, digest) if digest else None
+            if raw is None:
+                found[version["id"]] = None
+                no_raw.add(version["id"])
+            else:
+                pages.append((version["id"], raw, version["url"]))
+    results = asyncio.run(pool.clean_many([(raw, url) for _, raw, url in pages]))
+    for (version_id, _, url), (outcome, article, detail) in zip(pages, results, strict=True):
+        found[version_id] = article if outcome == Outcome.OK else None
+        if outcome not in (Outcome.OK, "not_article"):
+            LOGGER.warning(
+                "%s (version %d): not cleaned again: %s: %s; its stored text is kept",
+                url,
+                version_id,
+                outcome,
+                detail,
+            )
+    return found, no_raw
+
+
+def _rederive_article(
+    db: sqlite_utils.Database,
+    settings: Settings,
+    article_id: int,
+    cleaned: dict[int, Article | None],
+    no_raw: set[int],
+    totals: dict[str, int],
+) -> None:
+    """Re-derive one article's versions: computed first, written in one transaction."""
+    article = store.articles.article_by_url_or_id(db, str(article_id))
+    assert article is not None
+    versions = store.articles.versions(db, article_id)
+    ahead = []
+    previous: dict[str, Any] | None = None
+    for version in versions:
+        page = cleaned.get(version["id"])
+        derived = rederive_ahead(settings, article, version, previous, page)
+        ahead.append(derived)
+        previous = {**version, "title": derived.title, "text": derived.text}
+    with store.write_transaction(db):
+        article = store.articles.article_by_url_or_id(db, str(article_id))
+        assert article is not None
+        stored = store.articles.versions(db, article_id)
+        if _version_keys(stored) != _version_keys(versions):
+            # Another writer changed this article meanwhile: derive under the lock instead.
+            versions, ahead = stored, [None] * len(stored)  # type: ignore[list-item]
+        previous = None
+        for version, derived in zip(versions, ahead, strict=True):
+            totals["versions"] += 1
+            page = cleaned.get(version["id"])
+            if version["id"] in no_raw or not version["page_hash"]:
+                totals["no_raw"] += 1
+            elif page is None:
+                totals["failed"] += 1
+            if rederive_version(db, settings, article, version, previous, page, derived):
+                totals["changed"] += 1
+            previous = version
+
+
+def _version_keys(versions: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return [(v["id"], v["page_hash"], v["title"], v["text"]) for v in versions]
