@@ -63,6 +63,7 @@ Fault outlet (127.0.0.9); every stream stops within 60 s (``?limit=S`` lowers it
 client disconnects, or on site.stop()
 ------------------------------------------------------------------------------------------
 /                      this menu          /article           a plain 200 article page
+                                          (?say=T adds a paragraph saying T; repeatable)
 /robots.txt            site.fault_robots = (status, body); default 200 "Allow: /";
                        site.fault_robots_headers = [(name, value)] adds headers (Location...)
 /canary[...]           200 "canary"; every hit counts in site.canary_hits

@@ -316,7 +316,10 @@ def handle(state: FaultState, r: Responder, base: str, path: str, raw_query: str
     elif route == "/":
         r.send(200, _menu_html(), [("Content-Type", HTML)])
     elif route == "/article":
-        r.send(200, article_html(), [("Content-Type", HTML)])
+        body = article_html()
+        for said in query.get("say", []):  # ?say=T: one more paragraph saying T
+            body = body.replace(b"</article>", f"<p>{escape(said)}</p>\n</article>".encode(), 1)
+        r.send(200, body, [("Content-Type", HTML)])
     elif head == "good" and len(parts) == 2:
         r.send(200, good_article_html(parts[1]), [("Content-Type", HTML)])
     elif head == "long" and len(parts) == 2:

@@ -4,6 +4,7 @@ that cannot be sent back. Each once crashed every tick, for ever (issue 16)."""
 from __future__ import annotations
 
 import sqlite3
+from urllib.parse import quote
 
 import pytest
 
@@ -146,4 +147,33 @@ def test_a_stored_validator_that_cannot_be_sent_is_dropped_not_replayed(
     assert report["feeds_failed"] == 0
     good = hostile.fault("/good/1")
     assert [f["outcome"] for f in hostile.fetch_log(good)] == ["ok", "ok"]
+    hostile.tick()
+
+
+def test_a_page_stating_impossible_figures_is_stored_without_them(hostile: Hostile) -> None:
+    # Before: "killed 10000000000000000000 people" overflowed SQLite's INTEGER when the page's
+    # claims were saved; that page failed on every tick, for ever. Figures past any population
+    # are no figures; figures written with other digits and separators are read as people
+    # write them.
+    said = [
+        "The gunman killed 10000000000000000000 people in the square, a post claimed.",
+        "Another post said 1" + "0" * 30 + " people were injured.",
+        "Officials said ١٬٢٠٠ people were injured in the blast.",
+    ]
+    path = "/article?" + "&".join("say=" + quote(text) for text in said)
+    hostile.configure([path])
+
+    report = hostile.tick()
+
+    hostile.assert_good_pages_stored()
+    url = hostile.fault(path)
+    assert hostile.versions(url) == 1, report
+    assert [f["outcome"] for f in hostile.fetch_log(url)] == ["ok"]
+    claims = hostile.rows(
+        "SELECT c.kind, c.value, c.high FROM claims c JOIN articles a ON a.id = c.article_id"
+        " WHERE a.url = ?",
+        url,
+    )
+    assert all(max(c["value"] or 0, c["high"] or 0) <= 8_000_000_000 for c in claims), claims
+    assert any(c["kind"] == "injured" and c["value"] == 1200 for c in claims), claims
     hostile.tick()
