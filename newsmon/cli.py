@@ -579,6 +579,14 @@ def cmd_reprocess(args: argparse.Namespace, settings: Settings, clock: Clock) ->
     finally:
         db.close()
     _emit(args, totals, terminal.render_totals(totals))
+    if totals.get("failed"):
+        LOGGER.warning(
+            "%d of %d versions could not be cleaned again (each is named above); "
+            "their stored text is kept",
+            totals["failed"],
+            totals["versions"],
+        )
+        return ExitCode.PARTIAL
     return ExitCode.OK
 
 

@@ -37,7 +37,8 @@ EXIT_CODES: dict[ExitCode, str] = {
     ExitCode.PARTIAL: (
         "done with errors: what worked is stored and printed, and each failure is named on "
         "stderr: some sources could not be polled, some input lines or archive records were "
-        "rejected, an archive was damaged, an alert could not be delivered"
+        "rejected, an archive was damaged, an alert could not be delivered, a stored page "
+        "could not be cleaned again by `reprocess`"
     ),
     ExitCode.INTERRUPTED: (
         "interrupted by Ctrl-C before the work was done (`serve` stopped by Ctrl-C or SIGTERM "

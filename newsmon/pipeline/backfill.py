@@ -399,7 +399,7 @@ def _clean_stored_pages(
     results = asyncio.run(pool.clean_many([(raw, url) for _, raw, url in pages]))
     for (version_id, _, url), (outcome, article, detail) in zip(pages, results, strict=True):
         found[version_id] = article if outcome == Outcome.OK else None
-        if outcome not in (Outcome.OK, "not_article"):
+        if outcome != Outcome.OK:
             LOGGER.warning(
                 "%s (version %d): not cleaned again: %s: %s; its stored text is kept",
                 url,
