@@ -1965,6 +1965,77 @@ CASES: list[tuple[str, str, list[dict]]] = [
     ),
     # one event called "shootings" stays one event
     ("en", "Mosque shootings: 12 dead", [{"kind": "killed", "value": 12, "scope": "current"}]),
+    # a linked video's caption or a 'RELATED:' link is another story's title
+    ("en", "0:52 Two men found dead in a parked car", NONE),
+    ("en", "9:30 a.m. Three people were hurt in the crash.", [{"kind": "injured", "value": 3}]),
+    ("en", "RELATED: Two killed in highway crash near the county line", NONE),
+    ("fr", "Lire aussi : Deux morts dans un accident sur l'autoroute", NONE),
+    ("es", "Lea también: Dos muertos en un choque en la autopista", NONE),
+    ("pt", "Leia também: Dois mortos em acidente na rodovia", NONE),
+    (
+        "en",
+        "Related deaths: two people were killed in the storm.",
+        [{"kind": "killed", "value": 2}],
+    ),
+    # 'another four', ages told between commas after the noun
+    ("en", "The blast injured another four workers.", [{"kind": "injured", "value": 4}]),
+    (
+        "en",
+        "Three other men, ages 19, 22, and 41, were injured.",
+        [{"kind": "injured", "value": 3}],
+    ),
+    # a verb of sending and a place of care: the people it takes there are hurt
+    ("en", "The crash sent six people to the hospital.", [{"kind": "injured", "value": 6}]),
+    ("fr", "L'accident a envoyé six personnes à l'hôpital.", [{"kind": "injured", "value": 6}]),
+    ("es", "El choque envió a seis personas al hospital.", [{"kind": "injured", "value": 6}]),
+    ("pt", "O acidente mandou seis pessoas para o hospital.", [{"kind": "injured", "value": 6}]),
+    ("en", "The city sent 40 officers to the scene.", NONE),
+    # an event noun naming the victims; a participle with two phrases before the verb
+    ("en", "2 shooting victims died at the hospital.", [{"kind": "killed", "value": 2}]),
+    (
+        "en",
+        "A boy shot in the leg at a park on Friday has died.",
+        [{"kind": "killed", "value": 1}],
+    ),
+    ("en", "Woman hurt in accidental shooting dies", [{"kind": "killed", "value": 1}]),
+    # brain death
+    ("en", "The girl was declared brain dead on Monday.", [{"kind": "killed", "value": 1}]),
+    ("fr", "La fillette est en état de mort cérébrale.", [{"kind": "killed", "value": 1}]),
+    ("es", "La niña está en muerte cerebral.", [{"kind": "killed", "value": 1}]),
+    ("pt", "A menina teve morte cerebral.", [{"kind": "killed", "value": 1}]),
+    # a plural event after a preposition without a determiner is a round-up
+    (
+        "en",
+        "2 dead, 7 wounded in Detroit shootings",
+        [
+            {"kind": "killed", "value": 2, "scope": "cumulative"},
+            {"kind": "injured", "value": 7, "scope": "cumulative"},
+        ],
+    ),
+    (
+        "en",
+        "Four people were killed in the Orchard Street shootings.",
+        [{"kind": "killed", "value": 4, "scope": "current"}],
+    ),
+    (
+        "en",
+        "A spate of four shootings left two people dead overnight.",
+        [{"kind": "killed", "value": 2, "scope": "cumulative"}],
+    ),
+    # a death noun that only qualifies the noun after it
+    ("en", "His murder trial opens on Monday.", NONE),
+    # one of them is a part of the group told before, not one more
+    (
+        "es",
+        "Llegaron dos bomberos, y uno de ellos resultó herido.",
+        [{"kind": "injured", "value": 1}],
+    ),
+    ("en", "Two officers arrived, and one of them was hurt.", [{"kind": "injured", "value": 1}]),
+    (
+        "fr",
+        "Deux policiers étaient là, et l'un d'eux a été blessé.",
+        [{"kind": "injured", "value": 1}],
+    ),
 ]
 
 

@@ -50,6 +50,8 @@ def extract_claims(
         if not _may_hold_claims(words, lex):
             continue
         toks = tag_tokens(raw_tokens(text, start, end, lex), lex)
+        if _video_caption(toks, text) or (lex.links and lex.links.match(text, start, end)):
+            continue  # another story's title: "0:43 Man found dead", "RELATED: ..."
         raws = claims_in_sentence(toks)
         if not raws:
             continue
@@ -84,7 +86,7 @@ def extract_claims(
                 if raw.forecast
                 else scope_of(raw, markers, raws, chunk_of, bare, years, opening)
             )
-            if scope == "current" and markers["roundup"]:
+            if scope == "current" and (markers["roundup"] or _incidents(toks, lex)):
                 scope = "cumulative"  # "3 dead, 22 wounded in weekend shootings"
             if raw.rule == "share":
                 # "five children have been shot this year, two fatally": the group's time.
@@ -113,6 +115,33 @@ def extract_claims(
             if c.kind != "killed" and not (c.kind == "injured" and np.ref and c.value == 1)
         ]
     return _resolve(found, original, lex)
+
+
+def _incidents(toks: list[Tok], lex: Lexicon) -> bool:
+    """Say whether the sentence counts over several incidents told by a plural event noun
+    after a preposition, with no determiner: "1 dead, 5 wounded in Chicago shootings", "in
+    Monday shootings" (not "in the Mukilteo shootings", one event)."""
+    for k, t in enumerate(toks):
+        if t.low not in lex.incidents:
+            continue
+        j = k - 1
+        while j >= 0 and k - j <= 3 and (toks[j].aux == "place" or toks[j].tag in "tCj"):
+            j -= 1
+        if j >= 0 and toks[j].aux == "prep" and toks[j].tag == "w":
+            return True
+    return False
+
+
+_DURATION_RE = re.compile(r"\d:[0-5]\d")
+
+
+def _video_caption(toks: list[Tok], text: str) -> bool:
+    """Say whether a sentence is the caption of a linked video: a duration under ten minutes,
+    then a title ("0:43 Homeless man found dead in Parkland"), another story's headline. A
+    clock time reads on ("9:30 a.m.", "14:05 The toll rose")."""
+    if len(toks) < 2 or not _DURATION_RE.fullmatch(toks[0].raw):
+        return False
+    return text[toks[1].start : toks[1].start + 1].isupper()
 
 
 def _natural_death(toks: list[Tok], raw: Raw, natural: list[int], lex: Lexicon) -> bool:

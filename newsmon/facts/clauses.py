@@ -49,6 +49,9 @@ def claims_in_sentence(toks: list[Tok]) -> list[Raw]:
         if t.tag == "T":
             raw = _trigger(toks, i, found)
         elif t.tag == "X":
+            compound = i >= 1 and toks[i - 1].tag in "NZa" and i + 1 < len(toks)
+            if compound and toks[i + 1].tag == "P":
+                continue  # "1 shooting victim has died": the event names the victim
             np = None if _negated(toks, i - 1) else np_list_forward(toks, i + 1)
             raw = (
                 Raw(t.kind or "", np, i, "object")
@@ -61,6 +64,8 @@ def claims_in_sentence(toks: list[Tok]) -> list[Raw]:
             raw = _toll(toks, i)
         elif t.tag == "P" and t.aux == "lives":
             raw = _lives(toks, i)
+        elif t.mark == "sending":
+            raw = _sent(toks, i)
         else:
             continue
         if raw is None:
@@ -160,6 +165,18 @@ def _lives(toks: list[Tok], i: int) -> Raw | None:
     return Raw(toks[i].kind or "", np, i, "object")
 
 
+def _sent(toks: list[Tok], i: int) -> Raw | None:
+    """Read "sent four people to the hospital": the people a verb of sending takes to a
+    place of care ("kinds.*.destination"); not "sent 40 officers to the scene"."""
+    np = np_list_forward(toks, i + 1)
+    if np is None or np.count is None or np.end + 1 >= len(toks):
+        return None
+    place = toks[np.end + 1]
+    if place.aux != "destination" or place.kind is None:
+        return None
+    return Raw(place.kind, np, i, "object")
+
+
 def _trigger(toks: list[Tok], i: int, found: list[Raw]) -> Raw | None:
     t = toks[i]
     kind = t.kind or ""
@@ -227,6 +244,8 @@ def _trigger(toks: list[Tok], i: int, found: list[Raw]) -> Raw | None:
 def _noun(toks: list[Tok], i: int) -> Raw | None:
     """Read a noun trigger: "3 deaths", "no deaths", "the teen's death", "the death of a boy"."""
     kind = toks[i].kind or ""
+    if i + 1 < len(toks) and toks[i + 1].aux == "head":
+        return None  # "his murder conviction", "2 murder charges": the noun qualifies another
     if i + 2 < len(toks) and toks[i + 1].tag == "o":
         np = np_list_forward(toks, i + 2)
         if np is not None and np.count is not None:
@@ -297,8 +316,8 @@ def _subject_or_object(toks: list[Tok], k: int) -> NP | None:
             continue
         if toks[c + 1].tag == "&" and close == k and close - 1 > c + 1:
             np = np_list_back(toks, close - 1)  # "A, B, and C, were shot": the list's end
-            if np is not None and np.count is not None:
-                return np
+            if np is not None and np.count is not None and toks[np.end].tag in "PCyH":
+                return np  # not "Three men, ages 25, 26, and 33, were hurt": ages end it
         if not _inserted(toks[c + 1 : close]):
             return None
         if c >= 1 and toks[c - 1].tag in NP_END:
@@ -323,8 +342,9 @@ def _subject_past_modifier(toks: list[Tok], k: int) -> NP | None:
     prepositions = 0
     for p in range(k, max(-1, k - 9), -1):
         t = toks[p]
-        if t.tag == "X" and p >= 1 and (toks[p - 1].tag in "ad" or toks[p - 1].glued):
-            continue  # a noun inside the phrase: "injured in a drive-by shooting"
+        if t.tag == "X" and p >= 1 and (toks[p - 1].tag in "adjw" or toks[p - 1].glued):
+            continue  # a noun inside the phrase: "injured in a drive-by shooting", "in
+            # accidental shooting"
         if t.aux == "function" and p + 1 < len(toks) and toks[p + 1].tag == "o":
             continue  # a compound preposition: "lors de", "à cause de"
         age = t.tag == "Q" and p + 1 < len(toks) and toks[p + 1].aux == "age"  # "under age 10"
@@ -333,15 +353,27 @@ def _subject_past_modifier(toks: list[Tok], k: int) -> NP | None:
         contraction = t.tag == "d" and p >= 1 and toks[p - 1].tag in "PHy"  # "do", "del", "du"
         if t.aux == "prep" or t.tag == "o" or contraction or age:
             prepositions += 1
-            if prepositions > 1:
+            if prepositions > 1 and not _participle_opens(toks, p, k - 12):
                 return None  # "voted 52-48 on a bill for injured veterans"
-        elif t.tag != "T" or not _opens_phrase(toks, p + 1):
+        elif t.tag != "T" or not (_opens_phrase(toks, p + 1) or prepositions):
             continue  # a participle opens a modifier only with its own phrase: "kidnapped in"
         if p >= 1 and toks[p - 1].tag in "PHy":
             np = np_list_back(toks, p - 1)
             if np is not None and np.count is not None:
                 return np
     return None
+
+
+def _participle_opens(toks: list[Tok], p: int, limit: int) -> bool:
+    """Say whether a participle right after a people noun opens the phrases before ``p``: "A
+    teenager shot in the head in her front yard (has died)"."""
+    for j in range(p - 1, max(0, limit), -1):
+        t = toks[j]
+        if t.tag in ",;.NQvA@WDS&":
+            return False
+        if t.tag == "T" and t.mark != "finite" and toks[j - 1].tag == "P":
+            return True
+    return False
 
 
 def _before_ages(toks: list[Tok], k: int) -> int:

@@ -31,7 +31,7 @@ _LIST, _INTS, _FLOATS, _STRS, _STR = (
 )
 
 _SCHEMA: dict[str, dict[str, str]] = {
-    "tokens": {"elisions": _LIST, "abbreviations": _LIST},
+    "tokens": {"elisions": _LIST, "abbreviations": _LIST, "links": _LIST},
     "numbers": {
         "decimal_mark": _STR,
         "connectors": _LIST,
@@ -85,7 +85,10 @@ _SCHEMA: dict[str, dict[str, str]] = {
         "taking": _LIST,
         "reach": _LIST,
         "besides": _LIST,
+        "sending": _LIST,
         "events": _LIST,
+        "incidents": _LIST,
+        "noun_heads": _LIST,
     },
     "qualifiers": {
         "at_least": _LIST,
@@ -110,7 +113,8 @@ _SCHEMA: dict[str, dict[str, str]] = {
 # in critical condition"), a toll noun ("death toll ... 255"), the agent's own death
 # ("killed himself"), a sub-count marker naming its kind ("the dead included"), a noun
 # ("3 deaths", "the teen's death", "the death of a boy"), the share of a group just
-# counted ("six people were wounded, two fatally": 2 killed, 4 injured).
+# counted ("six people were wounded, two fatally": 2 killed, 4 injured), a place of care
+# after the people a verb of sending takes there ("sent four people to the hospital").
 _KIND_KEYS = {
     "share": _LIST,
     "nouns": _LIST,
@@ -122,6 +126,7 @@ _KIND_KEYS = {
     "toll": _LIST,
     "self": _LIST,
     "lives": _LIST,
+    "destination": _LIST,
     "natural": _LIST,
     "multiple": _LIST,
 }
@@ -160,6 +165,7 @@ class Lexicon:
     place_prepositions: frozenset[str]  # a name after one is a place: "in Kyiv", "à Paris"
     natural_deaths: frozenset[str]  # killed triggers that may tell a natural death ("died")
     events: frozenset[str]  # words of a violent or accidental event ("shooting", "crash")
+    incidents: frozenset[str]  # plural events: "in Chicago shootings" is a round-up
     agent_words: frozenset[str]
     object_markers: frozenset[str]
     identifiers: frozenset[str]
@@ -177,6 +183,8 @@ class Lexicon:
     change_from: frozenset[str]
     scope_markers: dict[str, dict[str, list[tuple[str, ...]]]]  # scope -> first word -> markers
     scope_words: dict[str, tuple[frozenset[str], ...]]  # scope -> each marker's plain words
+    # A sentence opening with one of these and a colon links to another story ("RELATED: ...").
+    links: re.Pattern[str] | None = None
 
 
 class Lexicons:
@@ -366,6 +374,7 @@ def _build_lexicon(lang: str, data: dict[str, Any]) -> Lexicon:
     add(grammar.get("negations", []), Entry("G"))
     add(grammar.get("zero", []), Entry("Z"))
     add(grammar.get("subcount", []), Entry("S"))
+    add(grammar.get("noun_heads", []), Entry("w", aux="head"))
     add(numbers.get("units", []), Entry("u"))
     add(numbers.get("currency", []), Entry("u"))
     add(numbers.get("percent", []), Entry("u"))
@@ -393,6 +402,7 @@ def _build_lexicon(lang: str, data: dict[str, Any]) -> Lexicon:
         ("nouns", "T", False),
         ("share", "T", False),
         ("lives", "P", False),
+        ("destination", "w", False),
     )
     trigger_phrases: list[tuple[str, ...]] = []
     multiples = numbers.get("multiples", {})
@@ -406,7 +416,12 @@ def _build_lexicon(lang: str, data: dict[str, Any]) -> Lexicon:
                     trigger_phrases.append(expanded)
         for key, tag, active in roles:
             values = body.get(key, [])
-            aux = {"nouns": "noun", "share": "share", "lives": "lives"}.get(key)
+            aux = {
+                "nouns": "noun",
+                "share": "share",
+                "lives": "lives",
+                "destination": "destination",
+            }.get(key)
             entry = Entry(tag, kind=kind, active=active, self_=key == "self", aux=aux)
             if key == "lives":  # "claimed 26 lives": people counted by a taking verb
                 entry = Entry("P", kind=kind, who="people", plural=True, aux=aux)
@@ -420,7 +435,7 @@ def _build_lexicon(lang: str, data: dict[str, Any]) -> Lexicon:
         if entry.tag in "TX" and entry.kind and len(phrase) > 1 and phrase[0] in auxiliaries:
             phrases[phrase] = replace(entry, mark="finite")
     # Marks ride on whatever the phrase already is: "could be" stays a passive auxiliary.
-    for mark in ("forecast", "taking", "reach", "besides"):
+    for mark in ("forecast", "taking", "reach", "besides", "sending"):
         for value in grammar.get(mark, []):
             marked = toks(value)
             if marked:
@@ -449,12 +464,14 @@ def _build_lexicon(lang: str, data: dict[str, Any]) -> Lexicon:
         trigger_words=frozenset(_rarest_word(p, phrases) for p in trigger_phrases if p),
         elisions=elisions,
         abbreviations=words(tokens.get("abbreviations", [])),
+        links=_links_pattern(tokens.get("links", [])),
         ordinals=table("ordinals"),
         additive=words(grammar.get("additive", [])),
         function_words=words(grammar.get("function_words", [])),
         place_prepositions=words(grammar.get("place_prepositions", [])),
         natural_deaths=words(data.get("kinds", {}).get("killed", {}).get("natural", [])),
         events=words(grammar.get("events", [])),
+        incidents=words(grammar.get("incidents", [])),
         agent_words=words(grammar.get("agent", [])),
         object_markers=words(grammar.get("object_markers", [])),
         identifiers=words(numbers.get("identifiers", [])),
@@ -489,6 +506,15 @@ def _build_lexicon(lang: str, data: dict[str, Any]) -> Lexicon:
 # roundup: a count across several incidents ("in weekend shootings", "violent night"): every
 # figure of its sentence is a running total, none is one event's toll.
 _SCOPE_MARKERS = ("cumulative", "historical", "other_event", "natural", "subcount", "roundup")
+
+
+def _links_pattern(links: list[str]) -> re.Pattern[str] | None:
+    """Match a sentence that opens with a link to another story: "RELATED: ...", "► Related:",
+    "Leia também: ...". The colon (or a bar, a dash) is required: "Related charges" reads on."""
+    if not links:
+        return None
+    alternatives = "|".join(r"\s+".join(map(re.escape, link.split())) for link in links)
+    return re.compile(rf"[\W_]*(?:{alternatives})\s*[:|>\u2013\u2014-]", re.IGNORECASE)
 
 
 def _rarest_word(words: tuple[str, ...], phrases: dict[tuple[str, ...], Entry]) -> str:

@@ -115,7 +115,11 @@ def _np_back(toks: list[Tok], e: int, unknown: bool = True) -> NP | None:
     while (
         pos >= 0
         and e - pos <= 3
-        and (toks[pos].tag in "jyC" or (toks[pos].tag == "P" and toks[pos].other))
+        and (
+            toks[pos].tag in "jyC"
+            or (toks[pos].tag == "P" and toks[pos].other)
+            or _event_modifier(toks, pos)
+        )
         and not (toks[pos].tag == "C" and toks[pos].first)
     ):
         pos -= 1  # "deux autres policiers": "autres" is a people word of its own too
@@ -149,6 +153,18 @@ def _np_back(toks: list[Tok], e: int, unknown: bool = True) -> NP | None:
     return NP(pos + 1, e, 1 if singular else None, who=who)  # "Man killed", "3-year-old dies"
 
 
+def _event_modifier(toks: list[Tok], k: int) -> bool:
+    """Say whether the event noun at ``k`` only qualifies the people noun after it: "1
+    shooting victim", "two crash victims" (a count or an article before it, no verb)."""
+    return (
+        toks[k].tag == "X"
+        and k >= 1
+        and toks[k - 1].tag in "NZa"
+        and k + 1 < len(toks)
+        and toks[k + 1].tag == "P"
+    )
+
+
 def _number_np(toks: list[Tok], num: int, e: int, who: str | None) -> NP:
     start = num
     qual = None
@@ -165,6 +181,9 @@ def np_list_back(toks: list[Tok], e: int) -> NP | None:
     first = _np_back(toks, e)
     if first is None:
         return None
+    last = toks[first.end]
+    if last.tag == "P" and last.who is None and first.end >= 1 and toks[first.end - 1].tag == "o":
+        return first  # "dos agentes, y uno de ellos": a part of the group told before
     nps = [first]
     seen_and = False
     commas: list[int] = []  # where phrases were joined by a bare comma
@@ -220,6 +239,11 @@ def np_forward(toks: list[Tok], s: int) -> NP | None:
     if pos >= n:
         return None
     t = toks[pos]
+    if t.other and t.tag == "j" and t.qty is None and pos + 1 < n and toks[pos + 1].tag == "N":
+        np = np_forward(toks, pos + 1)  # "(injured) another four teenagers"
+        if np is not None:
+            np.start, np.other = s, True
+        return np
     if t.tag == "H":
         return NP(pos, pos, 1, self_=t.low.endswith("self"), ref=True)
     if t.tag == "C" and qual is None:
