@@ -2036,6 +2036,7 @@ CASES: list[tuple[str, str, list[dict]]] = [
         "Deux policiers étaient là, et l'un d'eux a été blessé.",
         [{"kind": "injured", "value": 1}],
     ),
+    ("en", "The teenager was taken off life support on Monday.", [{"kind": "killed", "value": 1}]),
 ]
 
 

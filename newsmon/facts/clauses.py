@@ -482,7 +482,7 @@ def _state(toks: list[Tok], i: int) -> Raw | None:
             np is not None
             and np.count is not None
             and np.start > 0
-            and toks[np.start - 1].aux in ("function", "prep")
+            and (toks[np.start - 1].aux in ("function", "prep") or toks[np.start - 1].tag == "&")
         ):
             return Raw(toks[i].kind or "", np, i, "state")
     if top >= 0 and toks[top].tag == "N":
