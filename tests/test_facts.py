@@ -2037,6 +2037,18 @@ CASES: list[tuple[str, str, list[dict]]] = [
         [{"kind": "injured", "value": 1}],
     ),
     ("en", "The teenager was taken off life support on Monday.", [{"kind": "killed", "value": 1}]),
+    # a zero told with a degree of harm denies the degree, not the harm
+    ("en", "None of the passengers was seriously hurt.", NONE),
+    ("fr", "Aucun passager n'a été grièvement blessé.", NONE),
+    ("es", "Ningún pasajero resultó gravemente herido.", NONE),
+    ("pt", "Nenhum passageiro ficou gravemente ferido.", NONE),
+    ("en", "None of the passengers was hurt.", [{"kind": "injured", "value": 0}]),
+    # a phrase between dashes names the subject's people; the subject is before it
+    (
+        "en",
+        "The four victims — two men, ages 30 and 33, and two women — were shot near a bar.",
+        [{"kind": "injured", "value": 4}],
+    ),
 ]
 
 

@@ -52,7 +52,7 @@ def extract_claims(
         toks = tag_tokens(raw_tokens(text, start, end, lex), lex)
         if _video_caption(toks, text) or (lex.links and lex.links.match(text, start, end)):
             continue  # another story's title: "0:43 Man found dead", "RELATED: ..."
-        raws = claims_in_sentence(toks)
+        raws = [r for r in claims_in_sentence(toks) if not _none_severely(toks, r, lex)]
         if not raws:
             continue
         raws = add_besides(toks, sum_others(toks, join_self(toks, share_out(raws))))
@@ -115,6 +115,15 @@ def extract_claims(
             if c.kind != "killed" and not (c.kind == "injured" and np.ref and c.value == 1)
         ]
     return _resolve(found, original, lex)
+
+
+def _none_severely(toks: list[Tok], raw: Raw, lex: Lexicon) -> bool:
+    """Say whether a zero only denies a degree of harm: "None of the teens were seriously
+    hurt", "Nadie resultó gravemente herido" tell of hurt people, not of none."""
+    if raw.np.count != 0 or not lex.severity:
+        return False
+    lo, hi = min(raw.np.start, raw.trigger), max(raw.np.end, raw.trigger)
+    return any(w in lex.severity for t in toks[lo : hi + 1] for w in t.low.split(" "))
 
 
 def _incidents(toks: list[Tok], lex: Lexicon) -> bool:

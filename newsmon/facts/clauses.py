@@ -307,6 +307,18 @@ def _subject_or_object(toks: list[Tok], k: int) -> NP | None:
         if np is None or np.count is None:
             return _subject_past_modifier(toks, k) or np
         return np
+    if toks[k].aux == "dash":
+        # "The five victims — three men, ages 21 and 20, and two women — were shot": the
+        # phrase between dashes names the subject's people, the subject is before it.
+        for c in range(k - 1, max(-1, k - 24), -1):
+            if toks[c].tag in ";.":
+                break
+            if toks[c].aux == "dash":
+                if c >= 1 and not any(t.tag in "ATXWDv" for t in toks[c + 1 : k]):
+                    np = np_list_back(toks, c - 1)
+                    if np is not None and np.count is not None:
+                        return np
+                break
     close = k
     for c in range(k - 1, max(-1, k - 24), -1):
         tag = toks[c].tag
@@ -314,7 +326,7 @@ def _subject_or_object(toks: list[Tok], k: int) -> NP | None:
             return None
         if tag != ",":
             continue
-        if toks[c + 1].tag == "&" and close == k and close - 1 > c + 1:
+        if toks[c + 1].tag == "&" and close == k and close - 1 > c + 1 and toks[k].aux != "dash":
             np = np_list_back(toks, close - 1)  # "A, B, and C, were shot": the list's end
             if np is not None and np.count is not None and toks[np.end].tag in "PCyH":
                 return np  # not "Three men, ages 25, 26, and 33, were hurt": ages end it

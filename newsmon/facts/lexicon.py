@@ -89,6 +89,7 @@ _SCHEMA: dict[str, dict[str, str]] = {
         "events": _LIST,
         "incidents": _LIST,
         "noun_heads": _LIST,
+        "severity": _LIST,
     },
     "qualifiers": {
         "at_least": _LIST,
@@ -166,6 +167,7 @@ class Lexicon:
     natural_deaths: frozenset[str]  # killed triggers that may tell a natural death ("died")
     events: frozenset[str]  # words of a violent or accidental event ("shooting", "crash")
     incidents: frozenset[str]  # plural events: "in Chicago shootings" is a round-up
+    severity: frozenset[str]  # "no one was seriously hurt" is no zero
     agent_words: frozenset[str]
     object_markers: frozenset[str]
     identifiers: frozenset[str]
@@ -472,6 +474,7 @@ def _build_lexicon(lang: str, data: dict[str, Any]) -> Lexicon:
         natural_deaths=words(data.get("kinds", {}).get("killed", {}).get("natural", [])),
         events=words(grammar.get("events", [])),
         incidents=words(grammar.get("incidents", [])),
+        severity=words(grammar.get("severity", [])),
         agent_words=words(grammar.get("agent", [])),
         object_markers=words(grammar.get("object_markers", [])),
         identifiers=words(numbers.get("identifiers", [])),
